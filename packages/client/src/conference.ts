@@ -1,0 +1,213 @@
+import type { IceServerInfo } from '@sotto/protocol';
+import { JoinResult, parseResult } from '@sotto/protocol';
+import { Emitter } from './emitter.ts';
+import { ConferenceError } from './errors.ts';
+import type { RemoteParticipant } from './participant.ts';
+import { participantFromInfo } from './participant.ts';
+import { PublishConnection } from './publish-connection.ts';
+import type { RemoteSlot } from './receive-connection.ts';
+import { ReceiveConnection } from './receive-connection.ts';
+import type { ServerEvent } from './signaling-client.ts';
+import { RequestError, SignalingClient } from './signaling-client.ts';
+
+export interface ConferenceOptions {
+  /** Base URL of the Sotto server, e.g. `https://meet.example.org` (the page's origin by default). */
+  serverUrl?: string;
+  room: string;
+  displayName: string;
+}
+
+export interface JoinOptions {
+  microphone?: MediaStreamTrack | null;
+  camera?: MediaStreamTrack | null;
+}
+
+export interface ConferenceEvents extends Record<string, unknown[]> {
+  'participant-joined': [RemoteParticipant];
+  'participant-left': [RemoteParticipant];
+  /** Name, mute state or tracks of a participant changed; the argument is the new snapshot. */
+  'participant-updated': [RemoteParticipant];
+  /** The conference ended without `leave()`: the server went away or media failed. */
+  disconnected: [ConferenceError];
+}
+
+export type ConferenceState = 'idle' | 'joining' | 'joined' | 'left' | 'disconnected';
+
+/**
+ * A meeting from the browser's side: the SDK's public entry point. The UI (or any other app)
+ * uses only this class, its events and the RemoteParticipant snapshots.
+ */
+export class Conference extends Emitter<ConferenceEvents> {
+  readonly options: ConferenceOptions;
+  #state: ConferenceState = 'idle';
+  #signaling: SignalingClient | null = null;
+  #receive: ReceiveConnection | null = null;
+  #camera: PublishConnection | null = null;
+  #cameraTrack: MediaStreamTrack | null = null;
+  #microphoneTrack: MediaStreamTrack | null = null;
+  #iceServers: RTCIceServer[] = [];
+  #participants = new Map<string, RemoteParticipant>();
+  #selfId: string | null = null;
+
+  constructor(options: ConferenceOptions) {
+    super();
+    this.options = options;
+  }
+
+  get state(): ConferenceState {
+    return this.#state;
+  }
+
+  get selfId(): string | null {
+    return this.#selfId;
+  }
+
+  get participants(): ReadonlyMap<string, RemoteParticipant> {
+    return this.#participants;
+  }
+
+  /** Internal peer connections, for diagnostics (stats pages, tests). */
+  get peerConnections(): RTCPeerConnection[] {
+    return [this.#receive?.pc, this.#camera?.pc].filter((pc): pc is RTCPeerConnection => pc !== undefined);
+  }
+
+  async join(options: JoinOptions = {}): Promise<void> {
+    if (this.#state !== 'idle') throw new Error('join() can be called once');
+    this.#state = 'joining';
+    this.#microphoneTrack = options.microphone ?? null;
+    this.#cameraTrack = options.camera ?? null;
+    const base = new URL(this.options.serverUrl ?? location.origin);
+    base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
+    base.pathname = '/ws';
+    try {
+      const signaling = await SignalingClient.connect(base.toString());
+      this.#signaling = signaling;
+      signaling.on('event', (event) => this.#onEvent(event));
+      signaling.on('closed', () => this.#disconnect(new ConferenceError('connection-lost', 'the connection to the server was lost')));
+      const result = parseResult(
+        JoinResult,
+        await signaling.request({ type: 'join', room: this.options.room, name: this.options.displayName }),
+      );
+      this.#selfId = result.self.id;
+      this.#iceServers = result.iceServers.map(toRtcIceServer);
+      for (const info of result.members) this.#participants.set(info.id, participantFromInfo(info));
+      this.#receive = new ReceiveConnection(signaling, this.#microphoneTrack, this.#iceServers);
+      this.#receive.on('slots', (slots) => this.#applySlots(slots));
+      this.#receive.on('failed', () => this.#disconnect(new ConferenceError('media-failed', 'the media connection to the server failed')));
+      this.#state = 'joined';
+      if (!this.#microphoneTrack) this.#sendMute('audio', true);
+      if (this.#cameraTrack) this.#camera = await PublishConnection.open(signaling, 'camera', this.#cameraTrack, this.#iceServers);
+      else this.#sendMute('video', true);
+      for (const participant of this.#participants.values()) this.emit('participant-joined', participant);
+    } catch (error) {
+      this.#cleanup();
+      this.#state = 'disconnected';
+      throw toConferenceError(error);
+    }
+  }
+
+  /** Sends `track` as our microphone, or stops sending audio (null). Others see the mute state. */
+  async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
+    this.#microphoneTrack = track;
+    await this.#receive?.setMicrophone(track);
+    this.#sendMute('audio', track === null);
+  }
+
+  /** Sends `track` as our camera, or stops sending video (null). Others see the mute state. */
+  async setCamera(track: MediaStreamTrack | null): Promise<void> {
+    this.#cameraTrack = track;
+    if (this.#state !== 'joined' || !this.#signaling) return;
+    if (track && !this.#camera) this.#camera = await PublishConnection.open(this.#signaling, 'camera', track, this.#iceServers);
+    else await this.#camera?.replaceTrack(track);
+    this.#sendMute('video', track === null);
+  }
+
+  /** Leaves the meeting and closes every connection. Local tracks are left to the caller. */
+  leave(): void {
+    if (this.#state === 'left') return;
+    this.#signaling?.request({ type: 'leave' }).catch(() => {});
+    this.#cleanup();
+    this.#state = 'left';
+  }
+
+  #sendMute(kind: 'audio' | 'video', muted: boolean): void {
+    this.#signaling?.request({ type: 'mute', kind, muted }).catch(() => {});
+  }
+
+  #onEvent(event: ServerEvent): void {
+    switch (event.type) {
+      case 'member-joined': {
+        const participant = participantFromInfo(event.member);
+        this.#participants.set(participant.id, participant);
+        this.emit('participant-joined', participant);
+        return;
+      }
+      case 'member-left': {
+        const participant = this.#participants.get(event.memberId);
+        if (!participant) return;
+        this.#participants.delete(event.memberId);
+        this.emit('participant-left', participant);
+        return;
+      }
+      case 'member-updated':
+        this.#update(event.member.id, { name: event.member.name, audioMuted: event.member.audioMuted, videoMuted: event.member.videoMuted });
+        return;
+      case 'offer':
+        this.#receive?.handleOffer(event.revision, event.sdp);
+        return;
+      case 'tracks':
+        this.#receive?.handleTracks(event.slots);
+        return;
+      case 'relay':
+        return;
+    }
+  }
+
+  #applySlots(slots: RemoteSlot[]): void {
+    for (const participant of this.#participants.values()) {
+      const audio = slots.find((s) => s.memberId === participant.id && s.source === 'microphone')?.track ?? null;
+      const camera = slots.find((s) => s.memberId === participant.id && s.source === 'camera')?.track ?? null;
+      if (audio !== participant.audioTrack || camera !== participant.cameraTrack) {
+        this.#update(participant.id, { audioTrack: audio, cameraTrack: camera });
+      }
+    }
+  }
+
+  #update(id: string, changes: Partial<RemoteParticipant>): void {
+    const current = this.#participants.get(id);
+    if (!current) return;
+    const next = { ...current, ...changes };
+    this.#participants.set(id, next);
+    this.emit('participant-updated', next);
+  }
+
+  #disconnect(error: ConferenceError): void {
+    if (this.#state !== 'joined' && this.#state !== 'joining') return;
+    this.#cleanup();
+    this.#state = 'disconnected';
+    this.emit('disconnected', error);
+  }
+
+  #cleanup(): void {
+    this.#camera?.close();
+    this.#camera = null;
+    this.#receive?.close();
+    this.#receive = null;
+    this.#signaling?.close();
+    this.#signaling = null;
+  }
+}
+
+function toRtcIceServer(server: IceServerInfo): RTCIceServer {
+  return { urls: server.urls, ...(server.username ? { username: server.username, credential: server.credential } : {}) };
+}
+
+function toConferenceError(error: unknown): ConferenceError {
+  if (error instanceof ConferenceError) return error;
+  if (error instanceof RequestError) {
+    if (error.code === 'room-full') return new ConferenceError('room-full', error.message);
+    if (error.code === 'protocol-version') return new ConferenceError('protocol-version', error.message);
+    return new ConferenceError('rejected', error.message);
+  }
+  return new ConferenceError('connection-failed', (error as Error)?.message ?? 'could not connect to the server');
+}

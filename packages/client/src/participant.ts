@@ -1,0 +1,19 @@
+import type { MemberInfo } from '@sotto/protocol';
+
+/** Another person in the conference, as the SDK presents them to an app. */
+export interface RemoteParticipant {
+  readonly id: string;
+  readonly name: string;
+  /** They switched their microphone off. */
+  readonly audioMuted: boolean;
+  /** They switched their camera off. */
+  readonly videoMuted: boolean;
+  /** Their microphone, once the server routes it to us. */
+  readonly audioTrack: MediaStreamTrack | null;
+  /** Their camera, once the server routes it to us. */
+  readonly cameraTrack: MediaStreamTrack | null;
+}
+
+export function participantFromInfo(info: MemberInfo): RemoteParticipant {
+  return { ...info, audioTrack: null, cameraTrack: null };
+}

@@ -1,0 +1,72 @@
+import { parseResult, PublishResult } from '@sotto/protocol';
+import type { VideoSource } from '@sotto/protocol';
+import type { SignalingClient } from './signaling-client.ts';
+
+/** Restricts a transceiver to VP8 (what the SFU forwards), where the browser lets us. */
+function preferVp8(transceiver: RTCRtpTransceiver): void {
+  const capabilities = RTCRtpSender.getCapabilities?.('video');
+  if (!capabilities || !transceiver.setCodecPreferences) return;
+  const vp8 = capabilities.codecs.filter((c) => c.mimeType.toLowerCase() === 'video/vp8');
+  if (vp8.length) transceiver.setCodecPreferences(vp8);
+}
+
+/**
+ * A publish-only peer connection for one video source: exactly one m-line, as the SFU's engine
+ * needs (simulcast arrives on this same shape later).
+ */
+export class PublishConnection {
+  readonly source: VideoSource;
+  readonly pc: RTCPeerConnection;
+  readonly #transceiver: RTCRtpTransceiver;
+  readonly #signaling: SignalingClient;
+
+  private constructor(source: VideoSource, pc: RTCPeerConnection, transceiver: RTCRtpTransceiver, signaling: SignalingClient) {
+    this.source = source;
+    this.pc = pc;
+    this.#transceiver = transceiver;
+    this.#signaling = signaling;
+  }
+
+  static async open(
+    signaling: SignalingClient,
+    source: VideoSource,
+    track: MediaStreamTrack,
+    iceServers: RTCIceServer[],
+  ): Promise<PublishConnection> {
+    const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const transceiver = pc.addTransceiver(track, { direction: 'sendonly' });
+    preferVp8(transceiver);
+    const connection = new PublishConnection(source, pc, transceiver, signaling);
+    const early: RTCIceCandidate[] = [];
+    let answered = false;
+    pc.onicecandidate = (e) => {
+      if (!e.candidate?.candidate || e.candidate.candidate.includes('.local')) return;
+      if (answered) connection.#sendCandidate(e.candidate);
+      else early.push(e.candidate);
+    };
+    await pc.setLocalDescription(await pc.createOffer());
+    const result = parseResult(
+      PublishResult,
+      await signaling.request({ type: 'publish', source, sdp: pc.localDescription?.sdp ?? '' }),
+    );
+    await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
+    answered = true;
+    for (const candidate of early) connection.#sendCandidate(candidate);
+    return connection;
+  }
+
+  #sendCandidate(candidate: RTCIceCandidate): void {
+    this.#signaling
+      .request({ type: 'candidate', connection: this.source, candidate: candidate.candidate, mid: candidate.sdpMid ?? '0' })
+      .catch(() => {});
+  }
+
+  /** Swaps the captured track without renegotiation; null stops sending (camera off). */
+  replaceTrack(track: MediaStreamTrack | null): Promise<void> {
+    return this.#transceiver.sender.replaceTrack(track);
+  }
+
+  close(): void {
+    this.pc.close();
+  }
+}

@@ -1,0 +1,97 @@
+import type { TrackSlot } from '@sotto/protocol';
+import { Emitter } from './emitter.ts';
+import type { SignalingClient } from './signaling-client.ts';
+
+/** The microphone always goes on the receive connection's first m-line. */
+const MICROPHONE_MID = '0';
+
+export interface RemoteSlot {
+  mid: string;
+  kind: 'audio' | 'video';
+  memberId: string;
+  source: 'microphone' | 'camera' | 'screen';
+  track: MediaStreamTrack;
+}
+
+export interface ReceiveConnectionEvents extends Record<string, unknown[]> {
+  /** Which remote track (by slot) now belongs to which member and source. */
+  slots: [RemoteSlot[]];
+  failed: [];
+}
+
+/**
+ * The connection the server offers: our microphone goes out on mid 0, and everything we receive
+ * comes in on slots the server re-binds as people come and go. The server is always the offerer
+ * here, so there is no glare; offers are applied one at a time.
+ */
+export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
+  readonly pc: RTCPeerConnection;
+  readonly #signaling: SignalingClient;
+  #microphone: MediaStreamTrack | null;
+  #slotTable: TrackSlot[] = [];
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(signaling: SignalingClient, microphone: MediaStreamTrack | null, iceServers: RTCIceServer[]) {
+    super();
+    this.#signaling = signaling;
+    this.#microphone = microphone;
+    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.pc.onicecandidate = (e) => {
+      if (!e.candidate?.candidate || e.candidate.candidate.includes('.local')) return;
+      signaling
+        .request({ type: 'candidate', connection: 'main', candidate: e.candidate.candidate, mid: e.candidate.sdpMid ?? '0' })
+        .catch(() => {});
+    };
+    this.pc.onconnectionstatechange = () => {
+      if (this.pc.connectionState === 'failed') this.emit('failed');
+    };
+  }
+
+  handleOffer(revision: number, sdp: string): void {
+    this.#queue = this.#queue.then(() => this.#answer(revision, sdp)).catch((error) => {
+      console.error('could not apply the server offer', error);
+      this.emit('failed');
+    });
+  }
+
+  async #answer(revision: number, sdp: string): Promise<void> {
+    await this.pc.setRemoteDescription({ type: 'offer', sdp });
+    for (const transceiver of this.pc.getTransceivers()) {
+      if (transceiver.mid === MICROPHONE_MID) {
+        transceiver.direction = 'sendonly';
+        if (transceiver.sender.track !== this.#microphone) await transceiver.sender.replaceTrack(this.#microphone);
+      } else if (transceiver.direction !== 'stopped') {
+        transceiver.direction = 'recvonly';
+      }
+    }
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    await this.#signaling.request({ type: 'answer', revision, sdp: this.pc.localDescription?.sdp ?? '' });
+    this.#emitSlots();
+  }
+
+  handleTracks(slots: TrackSlot[]): void {
+    this.#slotTable = slots;
+    this.#emitSlots();
+  }
+
+  async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
+    this.#microphone = track;
+    const transceiver = this.pc.getTransceivers().find((t) => t.mid === MICROPHONE_MID);
+    if (transceiver) await transceiver.sender.replaceTrack(track);
+  }
+
+  #emitSlots(): void {
+    const byMid = new Map(this.pc.getTransceivers().map((t) => [t.mid, t]));
+    const resolved: RemoteSlot[] = [];
+    for (const slot of this.#slotTable) {
+      const transceiver = byMid.get(slot.mid);
+      if (!transceiver || !slot.memberId || !slot.source) continue;
+      resolved.push({ mid: slot.mid, kind: slot.kind, memberId: slot.memberId, source: slot.source, track: transceiver.receiver.track });
+    }
+    this.emit('slots', resolved);
+  }
+
+  close(): void {
+    this.pc.close();
+  }
+}

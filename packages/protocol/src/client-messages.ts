@@ -1,0 +1,53 @@
+import * as v from 'valibot';
+import { DisplayName, MediaKind, MemberId, RequestId, RoomName, Sdp, VideoSourceName } from './common.ts';
+import { MAX_RELAY_PAYLOAD_LENGTH } from './limits.ts';
+
+/** First message on every socket. */
+export const Hello = v.object({ type: v.literal('hello'), id: RequestId, protocol: v.number() });
+
+/** Enter a room. The reply carries the member's id and who is already there. */
+export const Join = v.object({ type: v.literal('join'), id: RequestId, room: RoomName, name: DisplayName });
+
+export const Leave = v.object({ type: v.literal('leave'), id: RequestId });
+
+/** Offer of a publish-only peer connection for one video source (one m-line). Reply: the answer. */
+export const Publish = v.object({ type: v.literal('publish'), id: RequestId, source: VideoSourceName, sdp: Sdp });
+
+export const Unpublish = v.object({ type: v.literal('unpublish'), id: RequestId, source: VideoSourceName });
+
+/** The client's answer to the server's latest offer of the receive connection. */
+export const Answer = v.object({
+  type: v.literal('answer'),
+  id: RequestId,
+  /** The `revision` of the offer this answers; a stale answer is refused. */
+  revision: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  sdp: Sdp,
+});
+
+/** A trickled ICE candidate for one of the member's connections ('main' or a source name). */
+export const Candidate = v.object({
+  type: v.literal('candidate'),
+  id: RequestId,
+  connection: v.picklist(['main', 'camera', 'screen']),
+  candidate: v.pipe(v.string(), v.maxLength(512)),
+  mid: v.pipe(v.string(), v.maxLength(32)),
+});
+
+/** Tell the room that a mic or camera was switched off or on. */
+export const Mute = v.object({ type: v.literal('mute'), id: RequestId, kind: MediaKind, muted: v.boolean() });
+
+/**
+ * Opaque bytes for other members (E2EE handshakes, encrypted chat). The server never reads
+ * `payload`; `to` omitted means everyone else in the room.
+ */
+export const Relay = v.object({
+  type: v.literal('relay'),
+  id: RequestId,
+  to: v.optional(MemberId),
+  payload: v.pipe(v.string(), v.maxLength(MAX_RELAY_PAYLOAD_LENGTH), v.base64()),
+});
+
+export const ClientMessage = v.variant('type', [Hello, Join, Leave, Publish, Unpublish, Answer, Candidate, Mute, Relay]);
+export type ClientMessage = v.InferOutput<typeof ClientMessage>;
+export type ClientMessageType = ClientMessage['type'];
+export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = ClientMessage.options.map((o) => o.entries.type.literal);

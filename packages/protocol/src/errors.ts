@@ -1,0 +1,34 @@
+/**
+ * Stable error codes carried by `error` replies. Clients switch on these; the `message` next to
+ * them is for people and may change.
+ */
+export const ERROR_CODES = [
+  'bad-json',
+  'bad-message',
+  'not-hello',
+  'protocol-version',
+  'already-hello',
+  'not-joined',
+  'already-joined',
+  'room-full',
+  'bad-sdp',
+  'bad-state',
+  'unknown-member',
+  'rate-limited',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** WebSocket close codes the server uses. */
+export const CLOSE_CODES = {
+  /** The participant left or the server shut down. */
+  normal: 1000,
+  /** Abuse: binary frames, floods past the rate limit, too many bad messages. */
+  policy: 1008,
+  /** A frame larger than MAX_FRAME_BYTES. */
+  tooLarge: 1009,
+  /** No heartbeat answer: the connection is considered dead. */
+  timeout: 4000,
+  /** The client speaks another protocol version. */
+  protocolVersion: 4001,
+} as const;

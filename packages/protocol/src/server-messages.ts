@@ -1,0 +1,70 @@
+import * as v from 'valibot';
+import { IceServerInfo, MediaKind, MemberId, MemberInfo, RequestId, Sdp } from './common.ts';
+import { ERROR_CODES } from './errors.ts';
+
+/** Successful reply to the request with the same `id`; `result`'s shape depends on the request. */
+export const Ok = v.object({ type: v.literal('ok'), id: RequestId, result: v.unknown() });
+
+/** Failed request (`id` set) or a problem with a frame that had no usable id (`id` null). */
+export const ErrorReply = v.object({
+  type: v.literal('error'),
+  id: v.nullable(RequestId),
+  code: v.picklist(ERROR_CODES),
+  message: v.string(),
+});
+
+export const MemberJoined = v.object({ type: v.literal('member-joined'), member: MemberInfo });
+export const MemberLeft = v.object({ type: v.literal('member-left'), memberId: MemberId });
+export const MemberUpdated = v.object({ type: v.literal('member-updated'), member: MemberInfo });
+
+/** A new offer for the member's receive connection; answer with `answer` and the same revision. */
+export const Offer = v.object({
+  type: v.literal('offer'),
+  revision: v.pipe(v.number(), v.integer(), v.minValue(0)),
+  sdp: Sdp,
+});
+
+/**
+ * What each receive slot (an m-line of the receive connection, by mid) currently carries. Slots
+ * are reused as sources come and go, so renegotiation happens only when more slots are needed.
+ * A slot with `memberId` null is idle.
+ */
+export const TrackSlot = v.object({
+  mid: v.string(),
+  kind: MediaKind,
+  memberId: v.nullable(MemberId),
+  source: v.nullable(v.picklist(['microphone', 'camera', 'screen'])),
+});
+export type TrackSlot = v.InferOutput<typeof TrackSlot>;
+export const Tracks = v.object({ type: v.literal('tracks'), slots: v.array(TrackSlot) });
+
+/** Opaque bytes from another member (see the client's `relay`). */
+export const RelayEvent = v.object({ type: v.literal('relay'), from: MemberId, payload: v.string() });
+
+export const ServerMessage = v.variant('type', [
+  Ok,
+  ErrorReply,
+  MemberJoined,
+  MemberLeft,
+  MemberUpdated,
+  Offer,
+  Tracks,
+  RelayEvent,
+]);
+export type ServerMessage = v.InferOutput<typeof ServerMessage>;
+
+/** `result` of `hello`. */
+export const HelloResult = v.object({ protocol: v.number(), server: v.string() });
+export type HelloResult = v.InferOutput<typeof HelloResult>;
+
+/** `result` of `join`. The receive connection's first offer follows as an `offer` event. */
+export const JoinResult = v.object({
+  self: MemberInfo,
+  members: v.array(MemberInfo),
+  iceServers: v.array(IceServerInfo),
+});
+export type JoinResult = v.InferOutput<typeof JoinResult>;
+
+/** `result` of `publish`: the server's answer for that publish connection. */
+export const PublishResult = v.object({ sdp: Sdp });
+export type PublishResult = v.InferOutput<typeof PublishResult>;

@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ServerConfig } from '../config.ts';
+import { validateConfig } from '../config.ts';
+
+const WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+/** Embedded defaults: a working meeting server on localhost with no configuration at all. */
+export function defaultConfig(): ServerConfig {
+  return {
+    port: 8080,
+    host: '0.0.0.0',
+    mediaPort: 10000,
+    maxMembersPerRoom: 50,
+    webRoot: WEB_ROOT,
+  };
+}
+
+export const USAGE = `Usage: sotto start [options]
+
+Options:
+  --port N          HTTP and signaling port (env PORT, default 8080)
+  --host ADDR       address to listen on (env SOTTO_HOST, default 0.0.0.0)
+  --media-port N    the one UDP port for all media (env SOTTO_MEDIA_PORT, default 10000)
+  --public-ip ADDR  address announced to browsers for media (env SOTTO_PUBLIC_IP;
+                    default: every local interface, which works on localhost and a LAN)
+  --max-members N   largest meeting (env SOTTO_MAX_MEMBERS, default 50)
+  -h, --help        this text
+`;
+
+function numberOrUndefined(name: string, value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number, not "${value}"`);
+  return n;
+}
+
+/** Command-line flags win over environment variables, which win over the defaults. */
+export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config: ServerConfig; help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'media-port': { type: 'string' },
+      'public-ip': { type: 'string' },
+      'max-members': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  const defaults = defaultConfig();
+  const config = validateConfig({
+    ...defaults,
+    port: numberOrUndefined('--port', values.port ?? env.PORT) ?? defaults.port,
+    host: values.host ?? env.SOTTO_HOST ?? defaults.host,
+    mediaPort: numberOrUndefined('--media-port', values['media-port'] ?? env.SOTTO_MEDIA_PORT) ?? defaults.mediaPort,
+    publicIp: values['public-ip'] ?? (env.SOTTO_PUBLIC_IP || undefined),
+    maxMembersPerRoom:
+      numberOrUndefined('--max-members', values['max-members'] ?? env.SOTTO_MAX_MEMBERS) ?? defaults.maxMembersPerRoom,
+  });
+  return { config, help: values.help === true };
+}

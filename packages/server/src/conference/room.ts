@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import type { JoinResult, ServerMessage } from '@sotto/protocol';
+import { ProtocolError } from '../errors.ts';
+import { log } from '../log.ts';
+import type { Engine } from '../sfu/engine/engine.ts';
+import { Router } from '../sfu/router.ts';
+import type { SlotInfo } from '../sfu/subscriber.ts';
+import type { MemberChannel } from './member.ts';
+import { Member } from './member.ts';
+
+export interface RoomOptions {
+  maxMembers: number;
+  /** Called once the last member has left. */
+  onEmpty: () => void;
+}
+
+/**
+ * One meeting: its members, their media router, and the events members see about each other.
+ * The room never looks inside relayed payloads.
+ */
+export class Room {
+  /** Random id for logs: room names are never logged. */
+  readonly logId = randomBytes(4).toString('hex');
+  readonly router: Router;
+  readonly #members = new Map<string, Member>();
+  readonly #options: RoomOptions;
+
+  constructor(engine: Engine, options: RoomOptions) {
+    this.#options = options;
+    this.router = new Router(engine);
+    this.router.on('offer', (memberId, offer) =>
+      this.#members.get(memberId)?.channel.send({ type: 'offer', revision: offer.revision, sdp: offer.sdp }),
+    );
+    this.router.on('slots', (memberId, slots) => this.#members.get(memberId)?.channel.send(this.#tracksMessage(slots)));
+    this.router.on('member-lost', (memberId) => {
+      log.info({ room: this.logId, member: memberId }, 'media connection lost');
+      this.leave(memberId);
+    });
+  }
+
+  get size(): number {
+    return this.#members.size;
+  }
+
+  member(memberId: string): Member | undefined {
+    return this.#members.get(memberId);
+  }
+
+  join(name: string, channel: MemberChannel): { member: Member; result: JoinResult } {
+    if (this.#members.size >= this.#options.maxMembers) {
+      throw new ProtocolError('room-full', `this meeting is full (${this.#options.maxMembers} participants)`);
+    }
+    const member = new Member(randomBytes(9).toString('base64url'), name, channel);
+    const others = [...this.#members.values()].map((m) => m.info());
+    this.#broadcast({ type: 'member-joined', member: member.info() });
+    this.#members.set(member.id, member);
+    log.info({ room: this.logId, member: member.id, size: this.#members.size }, 'member joined');
+    return { member, result: { self: member.info(), members: others, iceServers: [] } };
+  }
+
+  /** Starts the member's media; called after the join reply so the first offer follows it. */
+  startMedia(memberId: string): void {
+    this.router.addMember(memberId);
+  }
+
+  leave(memberId: string): void {
+    const member = this.#members.get(memberId);
+    if (!member) return;
+    this.#members.delete(memberId);
+    this.router.removeMember(memberId);
+    this.#broadcast({ type: 'member-left', memberId });
+    log.info({ room: this.logId, member: memberId, size: this.#members.size }, 'member left');
+    if (this.#members.size === 0) {
+      this.router.close();
+      this.#options.onEmpty();
+    }
+  }
+
+  setMuted(memberId: string, kind: 'audio' | 'video', muted: boolean): void {
+    const member = this.#members.get(memberId);
+    if (!member) return;
+    if (kind === 'audio') member.audioMuted = muted;
+    else member.videoMuted = muted;
+    this.#broadcast({ type: 'member-updated', member: member.info() }, memberId);
+  }
+
+  /** Passes opaque bytes to one member or to everyone else; the payload is never inspected. */
+  relay(fromId: string, to: string | undefined, payload: string): void {
+    if (to !== undefined) {
+      const target = this.#members.get(to);
+      if (!target || to === fromId) throw new ProtocolError('unknown-member', 'no such member in this meeting');
+      target.channel.send({ type: 'relay', from: fromId, payload });
+      return;
+    }
+    this.#broadcast({ type: 'relay', from: fromId, payload }, fromId);
+  }
+
+  #broadcast(message: ServerMessage, exceptId?: string): void {
+    for (const member of this.#members.values()) {
+      if (member.id !== exceptId) member.channel.send(message);
+    }
+  }
+
+  #tracksMessage(slots: SlotInfo[]): ServerMessage {
+    return {
+      type: 'tracks',
+      slots: slots.map((s) => ({
+        mid: s.mid,
+        kind: s.kind,
+        memberId: s.publisher?.memberId ?? null,
+        source: s.publisher?.source ?? null,
+      })),
+    };
+  }
+}

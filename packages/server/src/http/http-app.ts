@@ -1,0 +1,53 @@
+import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ROOM_NAME_PATTERN } from '@sotto/protocol';
+import { log } from '../log.ts';
+import { setSecurityHeaders } from './security-headers.ts';
+import { serveStatic } from './static-files.ts';
+
+export interface HttpAppOptions {
+  /** The built web app (packages/web/dist). */
+  webRoot: string;
+  health: () => Record<string, unknown>;
+}
+
+/** The HTTP side: the web app (every room URL is the app), /health, and nothing else. */
+export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
+  const built = existsSync(options.webRoot);
+  if (!built) log.warn('the web app is not built: run `npm run build` (npm start does it)');
+  return (req, res) => {
+    handle(req, res, options).catch(() => {
+      if (!res.headersSent) res.statusCode = 500;
+      res.end();
+    });
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAppOptions): Promise<void> {
+  setSecurityHeaders(res);
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.statusCode = 405;
+    res.end();
+    return;
+  }
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (path === '/health') {
+    res.setHeader('Content-Type', 'application/json');
+    res.setHeader('Cache-Control', 'no-store');
+    res.end(JSON.stringify({ status: 'ok', ...options.health() }));
+    return;
+  }
+  if (path !== '/' && (await serveStatic(options.webRoot, path, res))) return;
+  // "/" and every room path get the app; the app reads the room from the URL.
+  const room = path.slice(1);
+  if (path === '/' || ROOM_NAME_PATTERN.test(room)) {
+    if (await serveStatic(options.webRoot, '/index.html', res)) return;
+    res.statusCode = 503;
+    res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+    res.end('The Sotto web app is not built. Run `npm run build` on the server.\n');
+    return;
+  }
+  res.statusCode = 404;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.end('Not found\n');
+}

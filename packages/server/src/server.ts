@@ -1,0 +1,58 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConferenceService } from './conference/conference-service.ts';
+import type { ServerConfig } from './config.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { log } from './log.ts';
+import { Engine } from './sfu/engine/engine.ts';
+import { SignalingServer } from './signaling/signaling-server.ts';
+
+export const SERVER_VERSION = '0.1.0';
+
+export interface RunningServer {
+  /** Base URL, e.g. http://localhost:8080 */
+  url: string;
+  port: number;
+  conference: ConferenceService;
+  signaling: SignalingServer;
+  close(): Promise<void>;
+}
+
+/** Starts the whole server in this process: web app, signaling and SFU. */
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const engine = new Engine({ mediaPort: config.mediaPort, publicIp: config.publicIp });
+  const conference = new ConferenceService(engine, { maxMembersPerRoom: config.maxMembersPerRoom });
+  const http = createServer(
+    createHttpApp({
+      webRoot: config.webRoot,
+      health: (): Record<string, unknown> => ({ rooms: conference.roomCount, sockets: signaling.clientCount }),
+    }),
+  );
+  const signaling = new SignalingServer(http, conference, {
+    serverVersion: SERVER_VERSION,
+    rateBurst: 60,
+    ratePerSecond: 30,
+    rateStrikes: 20,
+  });
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  log.info({ port, mediaPort: config.mediaPort }, 'server started');
+  let closed = false;
+  return {
+    url: `http://localhost:${port}`,
+    port,
+    conference,
+    signaling,
+    async close() {
+      if (closed) return;
+      closed = true;
+      signaling.close();
+      conference.close();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import { parse, write } from 'sdp-transform';
+
+export class SdpError extends Error {}
+
+export interface PublishOffer {
+  /** The offer reduced to the one codec the SFU forwards. */
+  sdp: string;
+  kind: 'audio' | 'video';
+  /** Payload type the publisher will send that codec with. */
+  payloadType: number;
+}
+
+/**
+ * Checks a publish offer (exactly one m-line, as the engine needs for simulcast) and removes every
+ * codec but `codec` (with its RTX/FEC companions) so the browser cannot pick one we don't forward.
+ */
+export function preparePublishOffer(sdp: string, codec: string): PublishOffer {
+  let session: ReturnType<typeof parse>;
+  try {
+    session = parse(sdp);
+  } catch {
+    throw new SdpError('the offer is not valid SDP');
+  }
+  if (session.media.length !== 1) throw new SdpError('a publish offer must have exactly one m-line');
+  const media = session.media[0];
+  if (!media || (media.type !== 'video' && media.type !== 'audio')) throw new SdpError('a publish offer must carry audio or video');
+  const wanted = media.rtp.find((r) => r.codec.toLowerCase() === codec.toLowerCase());
+  if (!wanted) throw new SdpError(`the offer has no ${codec} codec`);
+  const keep = new Set([wanted.payload]);
+  media.rtp = media.rtp.filter((r) => keep.has(r.payload));
+  media.fmtp = (media.fmtp ?? []).filter((f) => keep.has(f.payload));
+  media.rtcpFb = (media.rtcpFb ?? []).filter((f) => f.payload === '*' || keep.has(Number(f.payload)));
+  media.payloads = [...keep].join(' ');
+  // SSRC groups name the RTX streams we just removed.
+  delete media.ssrcGroups;
+  return { sdp: write(session), kind: media.type, payloadType: wanted.payload };
+}

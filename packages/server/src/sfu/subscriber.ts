@@ -1,0 +1,140 @@
+import { EventEmitter } from 'node:events';
+import type { MediaKind } from './codecs.ts';
+import { codecOf, OPUS, randomSsrc } from './codecs.ts';
+import type { EngineConnection, EngineTrack } from './engine/engine-connection.ts';
+import type { Publisher } from './publisher.ts';
+import { Slot } from './slot.ts';
+
+export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
+/** Chrome's own id for the audio level extension, so its answer keeps it. */
+export const AUDIO_LEVEL_ID = 1;
+
+export interface SlotInfo {
+  mid: string;
+  kind: MediaKind;
+  publisher: Publisher | null;
+}
+
+export interface SubscriberEvents {
+  /** A new offer for the receive connection, to be sent to the member. */
+  offer: [{ revision: number; sdp: string }];
+  /** The slot table changed. */
+  slots: [SlotInfo[]];
+  /** Building an offer failed (engine error); the member should be dropped. */
+  error: [Error];
+}
+
+/**
+ * A member's receive connection: the m-line their microphone is sent on (mid 0) and a growing set
+ * of slots for what they receive. Offers are serialised: one in flight, changes queued behind it.
+ */
+export class Subscriber extends EventEmitter<SubscriberEvents> {
+  readonly memberId: string;
+  readonly connection: EngineConnection;
+  /** The member's microphone arrives on this track. */
+  readonly microphoneTrack: EngineTrack;
+  readonly #slots: Slot[] = [];
+  #nextMid = 1;
+  #revision = 0;
+  #awaitingRevision: number | null = null;
+  #offerQueued = false;
+  #closed = false;
+
+  constructor(memberId: string, connection: EngineConnection) {
+    super();
+    this.memberId = memberId;
+    this.connection = connection;
+    this.microphoneTrack = connection.addTrack({
+      kind: 'audio',
+      mid: '0',
+      direction: 'recvonly',
+      payloadType: OPUS.payloadType,
+      extraLines: [`a=extmap:${AUDIO_LEVEL_ID} ${AUDIO_LEVEL_URI}`],
+    });
+  }
+
+  get slots(): readonly Slot[] {
+    return this.#slots;
+  }
+
+  /** Starts forwarding `publisher` to this member, in a free slot or a new one. */
+  attach(publisher: Publisher): void {
+    if (this.#closed || this.#slots.some((s) => s.publisher === publisher)) return;
+    let slot = this.#slots.find((s) => s.kind === publisher.kind && s.publisher === null);
+    if (!slot) {
+      slot = this.#addSlot(publisher.kind);
+      this.negotiate();
+    }
+    slot.bind(publisher);
+    this.#emitSlots();
+  }
+
+  detach(publisher: Publisher): void {
+    const slot = this.#slots.find((s) => s.publisher === publisher);
+    if (!slot) return;
+    slot.bind(null);
+    this.#emitSlots();
+  }
+
+  #addSlot(kind: MediaKind): Slot {
+    const mid = String(this.#nextMid++);
+    const ssrc = randomSsrc();
+    const codec = codecOf(kind);
+    const track = this.connection.addTrack({
+      kind,
+      mid,
+      direction: 'sendonly',
+      payloadType: codec.payloadType,
+      ssrc,
+      streamId: `slot-${mid}`,
+      trackId: `slot-${mid}-${kind}`,
+      extraLines: kind === 'video' ? [`a=rtcp-fb:${codec.payloadType} ccm fir`] : [],
+    });
+    const slot = new Slot(mid, kind, ssrc, track);
+    this.#slots.push(slot);
+    return slot;
+  }
+
+  #emitSlots(): void {
+    this.emit(
+      'slots',
+      this.#slots.map((s) => ({ mid: s.mid, kind: s.kind, publisher: s.publisher })),
+    );
+  }
+
+  /** Sends a new offer now, or right after the answer to the one in flight. */
+  negotiate(): void {
+    if (this.#closed) return;
+    if (this.#awaitingRevision !== null) {
+      this.#offerQueued = true;
+      return;
+    }
+    const revision = ++this.#revision;
+    this.#awaitingRevision = revision;
+    this.#offerQueued = false;
+    this.connection.offer().then(
+      (sdp) => {
+        if (!this.#closed) this.emit('offer', { revision, sdp });
+      },
+      (error: Error) => {
+        if (!this.#closed) this.emit('error', error);
+      },
+    );
+  }
+
+  /** Applies the member's answer. Throws if it does not answer the offer in flight. */
+  applyAnswer(revision: number, sdp: string): void {
+    if (revision !== this.#awaitingRevision) throw new Error(`no offer with revision ${revision} is waiting for an answer`);
+    this.connection.acceptAnswer(sdp);
+    this.#awaitingRevision = null;
+    if (this.#offerQueued) this.negotiate();
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const slot of this.#slots) slot.close();
+    this.connection.close();
+    this.removeAllListeners();
+  }
+}

@@ -1,0 +1,183 @@
+import type { ClientMessage, ErrorCode, ServerMessage } from '@sotto/protocol';
+import { CLOSE_CODES, parseClientMessage, PROTOCOL_VERSION } from '@sotto/protocol';
+import type { ConferenceService } from '../conference/conference-service.ts';
+import type { Member } from '../conference/member.ts';
+import type { Room } from '../conference/room.ts';
+import { ProtocolError } from '../errors.ts';
+import { log } from '../log.ts';
+import { SdpError } from '../sfu/router.ts';
+import { RateLimiter } from './rate-limiter.ts';
+
+/** The socket operations a session needs; implemented over `ws` by the signaling server. */
+export interface SessionSocket {
+  send(text: string): void;
+  close(code: number, reason: string): void;
+}
+
+export interface SessionOptions {
+  serverVersion: string;
+  /** Messages allowed at once, and refilled per second. */
+  rateBurst: number;
+  ratePerSecond: number;
+  /** Messages over the limit tolerated (answered with `rate-limited`) before the socket is closed. */
+  rateStrikes: number;
+}
+
+/**
+ * One signaling socket: validates every frame, keeps the hello → join → leave state, and hands
+ * valid requests to the room. Nothing a client sends can throw out of here.
+ */
+export class Session {
+  readonly #socket: SessionSocket;
+  readonly #conference: ConferenceService;
+  readonly #options: SessionOptions;
+  readonly #limiter: RateLimiter;
+  #strikes = 0;
+  #helloDone = false;
+  #room: Room | null = null;
+  #member: Member | null = null;
+  #closed = false;
+
+  constructor(socket: SessionSocket, conference: ConferenceService, options: SessionOptions) {
+    this.#socket = socket;
+    this.#conference = conference;
+    this.#options = options;
+    this.#limiter = new RateLimiter(options.rateBurst, options.ratePerSecond, Date.now());
+  }
+
+  /** A text frame arrived. */
+  onText(text: string): void {
+    if (this.#closed) return;
+    if (!this.#limiter.take(Date.now())) {
+      this.#strikes++;
+      if (this.#strikes > this.#options.rateStrikes) {
+        this.close(CLOSE_CODES.policy, 'too many messages');
+        return;
+      }
+      this.#sendError(null, 'rate-limited', 'too many messages; slow down');
+      return;
+    }
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      this.#sendError(parsed.id, parsed.code, parsed.message);
+      return;
+    }
+    this.#handle(parsed.message).catch((error: unknown) => this.#fail(parsed.message.id, error));
+  }
+
+  /** A binary frame arrived: not part of the protocol. */
+  onBinary(): void {
+    this.close(CLOSE_CODES.policy, 'binary frames are not accepted');
+  }
+
+  async #handle(message: ClientMessage): Promise<void> {
+    if (message.type === 'hello') {
+      if (this.#helloDone) throw new ProtocolError('already-hello', 'hello was already sent');
+      if (message.protocol !== PROTOCOL_VERSION) {
+        this.#sendError(message.id, 'protocol-version', `this server speaks protocol ${PROTOCOL_VERSION}, not ${message.protocol}; reload the page`);
+        this.close(CLOSE_CODES.protocolVersion, 'protocol version mismatch');
+        return;
+      }
+      this.#helloDone = true;
+      this.#reply(message.id, { protocol: PROTOCOL_VERSION, server: this.#options.serverVersion });
+      return;
+    }
+    if (!this.#helloDone) throw new ProtocolError('not-hello', 'send hello first');
+    if (message.type === 'join') {
+      if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
+      const room = this.#conference.room(message.room);
+      const { member, result } = room.join(message.name, { send: (m) => this.#send(m) });
+      this.#room = room;
+      this.#member = member;
+      this.#reply(message.id, result);
+      room.startMedia(member.id);
+      return;
+    }
+    const room = this.#room;
+    const member = this.#member;
+    if (!room || !member) throw new ProtocolError('not-joined', 'join a meeting first');
+    switch (message.type) {
+      case 'leave':
+        this.#leave();
+        this.#reply(message.id, {});
+        return;
+      case 'publish': {
+        const sdp = await room.router.publish(member.id, message.source, message.sdp);
+        if (this.#member === member) this.#reply(message.id, { sdp });
+        return;
+      }
+      case 'unpublish':
+        room.router.unpublish(member.id, message.source);
+        this.#reply(message.id, {});
+        return;
+      case 'answer':
+        try {
+          room.router.applyAnswer(member.id, message.revision, message.sdp);
+        } catch (error) {
+          throw new ProtocolError('bad-state', (error as Error).message);
+        }
+        this.#reply(message.id, {});
+        return;
+      case 'candidate':
+        try {
+          room.router.addRemoteCandidate(member.id, message.connection, message.candidate, message.mid);
+        } catch {
+          throw new ProtocolError('bad-message', 'the candidate was not accepted');
+        }
+        this.#reply(message.id, {});
+        return;
+      case 'mute':
+        room.setMuted(member.id, message.kind, message.muted);
+        this.#reply(message.id, {});
+        return;
+      case 'relay':
+        room.relay(member.id, message.to, message.payload);
+        this.#reply(message.id, {});
+        return;
+    }
+  }
+
+  #fail(id: number, error: unknown): void {
+    if (error instanceof ProtocolError) this.#sendError(id, error.code, error.message);
+    else if (error instanceof SdpError) this.#sendError(id, 'bad-sdp', error.message);
+    else {
+      log.warn({ err: (error as Error)?.message }, 'request failed');
+      this.#sendError(id, 'internal', 'the server could not complete this request');
+    }
+  }
+
+  #leave(): void {
+    const room = this.#room;
+    const member = this.#member;
+    this.#room = null;
+    this.#member = null;
+    if (room && member) room.leave(member.id);
+  }
+
+  #reply(id: number, result: unknown): void {
+    this.#send({ type: 'ok', id, result });
+  }
+
+  #sendError(id: number | null, code: ErrorCode, message: string): void {
+    this.#send({ type: 'error', id, code, message });
+  }
+
+  #send(message: ServerMessage): void {
+    if (this.#closed) return;
+    this.#socket.send(JSON.stringify(message));
+  }
+
+  /** Closes the socket (if still open) and leaves the room. Idempotent. */
+  close(code: number, reason: string): void {
+    if (this.#closed) return;
+    this.#leave();
+    this.#closed = true;
+    this.#socket.close(code, reason);
+  }
+
+  /** The socket went away on its own. */
+  onSocketClosed(): void {
+    this.#leave();
+    this.#closed = true;
+  }
+}

@@ -1,0 +1,33 @@
+import type { LocalMedia } from '@sotto/client';
+import { useState } from 'preact/hooks';
+import { Home } from './home.tsx';
+import { Meeting } from './meeting.tsx';
+import { PreJoin } from './prejoin.tsx';
+import { roomFromPath } from './room-name.ts';
+
+type Stage = { name: 'prejoin' } | { name: 'meeting'; displayName: string; media: LocalMedia } | { name: 'left' };
+
+export function App() {
+  const room = roomFromPath(location.pathname);
+  const [stage, setStage] = useState<Stage>({ name: 'prejoin' });
+  if (room === null) return <Home />;
+  if (stage.name === 'prejoin') {
+    return <PreJoin room={room} onJoin={(displayName, media) => setStage({ name: 'meeting', displayName, media })} />;
+  }
+  if (stage.name === 'meeting') {
+    return <Meeting room={room} displayName={stage.displayName} media={stage.media} onLeave={() => setStage({ name: 'left' })} />;
+  }
+  return (
+    <main class="centered">
+      <h1>You left the meeting</h1>
+      <div class="row">
+        <button type="button" class="primary" onClick={() => setStage({ name: 'prejoin' })}>
+          Rejoin
+        </button>
+        <a class="button" href="/">
+          Home
+        </a>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,34 @@
+import { ROOM_NAME_PATTERN } from '@sotto/protocol';
+import { useState } from 'preact/hooks';
+import { randomRoomName } from './room-name.ts';
+
+export function Home() {
+  const [name, setName] = useState('');
+  const valid = ROOM_NAME_PATTERN.test(name);
+  const go = (room: string) => location.assign(`/${encodeURIComponent(room)}`);
+  return (
+    <main class="centered home">
+      <h1>Sotto</h1>
+      <p class="lead">Private video meetings. Encrypted, self-hosted, no accounts.</p>
+      <button type="button" class="primary big" onClick={() => go(randomRoomName())}>
+        Start a meeting
+      </button>
+      <form
+        class="row"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (valid) go(name);
+        }}
+      >
+        <label>
+          Or join by name{' '}
+          <input value={name} onInput={(e) => setName(e.currentTarget.value.trim())} placeholder="room-name" />
+        </label>
+        <button type="submit" disabled={!valid}>
+          Join
+        </button>
+      </form>
+      <p class="hint">Anyone with the meeting link can join. Share it only with the people you invite.</p>
+    </main>
+  );
+}

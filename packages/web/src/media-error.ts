@@ -1,0 +1,26 @@
+import { ConferenceError } from '@sotto/client';
+
+/** What to tell a person when something went wrong, in words they can act on. */
+export function explain(error: unknown): string {
+  if (!(error instanceof ConferenceError)) return 'Something went wrong. Reload the page and try again.';
+  switch (error.code) {
+    case 'permission-denied':
+      return 'Camera and microphone are blocked. Allow them in your browser’s site settings, or join without them.';
+    case 'no-device':
+      return 'No camera or microphone was found. You can still join and listen.';
+    case 'device-busy':
+      return 'Your camera or microphone is in use by another program. Close it, or join without it.';
+    case 'room-full':
+      return 'This meeting is full. Ask the organiser to make room, or try again later.';
+    case 'connection-lost':
+      return 'The connection to the server was lost. Check your network and rejoin.';
+    case 'connection-failed':
+      return 'Could not reach the meeting server. Check your network and try again.';
+    case 'protocol-version':
+      return 'This page is out of date for the server. Reload the page.';
+    case 'media-failed':
+      return `Audio and video could not connect: ${error.message}.`;
+    default:
+      return error.message;
+  }
+}

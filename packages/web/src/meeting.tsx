@@ -1,0 +1,154 @@
+import type { LocalMedia, RemoteParticipant } from '@sotto/client';
+import { Conference, openLocalMedia } from '@sotto/client';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { explain } from './media-error.ts';
+import { Notices, useNotices } from './notices.tsx';
+import { Tile } from './tile.tsx';
+
+interface Props {
+  room: string;
+  displayName: string;
+  media: LocalMedia;
+  onLeave: () => void;
+}
+
+type Status = { kind: 'joining' } | { kind: 'joined' } | { kind: 'failed'; message: string };
+
+/** The meeting: a tile per person, our own preview, and the toolbar. */
+export function Meeting({ room, displayName, media, onLeave }: Props) {
+  const conference = useRef<Conference | null>(null);
+  const [status, setStatus] = useState<Status>({ kind: 'joining' });
+  const [participants, setParticipants] = useState<RemoteParticipant[]>([]);
+  const [microphone, setMicrophone] = useState(media.microphone);
+  const [camera, setCamera] = useState(media.camera);
+  const notices = useNotices();
+  const local = useRef({ microphone, camera });
+  local.current = { microphone, camera };
+
+  useEffect(() => {
+    const c = new Conference({ room, displayName });
+    conference.current = c;
+    (window as unknown as { sottoConference?: Conference }).sottoConference = c;
+    const refresh = () => setParticipants([...c.participants.values()]);
+    c.on('participant-joined', (p) => {
+      refresh();
+      if (c.state === 'joined') notices.show(`${p.name} joined`);
+    });
+    c.on('participant-left', (p) => {
+      refresh();
+      notices.show(`${p.name} left`);
+    });
+    c.on('participant-updated', refresh);
+    c.on('disconnected', (error) => setStatus({ kind: 'failed', message: explain(error) }));
+    c.join({ microphone: media.microphone, camera: media.camera }).then(
+      () => {
+        setStatus({ kind: 'joined' });
+        refresh();
+      },
+      (error: unknown) => setStatus({ kind: 'failed', message: explain(error) }),
+    );
+    return () => {
+      c.leave();
+      local.current.microphone?.stop();
+      local.current.camera?.stop();
+    };
+  }, []);
+
+  const toggleMicrophone = async () => {
+    const c = conference.current;
+    if (!c) return;
+    if (microphone) {
+      microphone.stop();
+      setMicrophone(null);
+      await c.setMicrophone(null);
+      return;
+    }
+    try {
+      const { microphone: track } = await openLocalMedia({ audio: true, video: false });
+      setMicrophone(track);
+      await c.setMicrophone(track);
+    } catch (error) {
+      notices.show(explain(error));
+    }
+  };
+
+  const toggleCamera = async () => {
+    const c = conference.current;
+    if (!c) return;
+    if (camera) {
+      camera.stop();
+      setCamera(null);
+      await c.setCamera(null);
+      return;
+    }
+    try {
+      const { camera: track } = await openLocalMedia({ audio: false, video: true });
+      setCamera(track);
+      await c.setCamera(track);
+    } catch (error) {
+      notices.show(explain(error));
+    }
+  };
+
+  if (status.kind === 'failed') {
+    return (
+      <main class="centered">
+        <p class="notice error" role="alert">
+          {status.message}
+        </p>
+        <div class="row">
+          <button type="button" class="primary" onClick={() => location.reload()}>
+            Rejoin
+          </button>
+          <a class="button" href="/">
+            Home
+          </a>
+        </div>
+      </main>
+    );
+  }
+
+  const count = participants.length + 1;
+  return (
+    <main class="meeting">
+      <header class="meeting-bar">
+        <span class="room-name">{room}</span>
+        <span class="status" data-status={status.kind}>
+          {status.kind === 'joining' ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}
+        </span>
+      </header>
+      <section class="grid" data-count={count} aria-label="Participants">
+        <Tile name={`${displayName} (you)`} videoTrack={camera} audioTrack={null} audioMuted={!microphone} self />
+        {participants.map((p) => (
+          <Tile
+            key={p.id}
+            participantId={p.id}
+            name={p.name}
+            videoTrack={p.videoMuted ? null : p.cameraTrack}
+            audioTrack={p.audioTrack}
+            audioMuted={p.audioMuted}
+          />
+        ))}
+      </section>
+      <Notices notices={notices.list} />
+      <footer class="toolbar">
+        <button type="button" aria-pressed={!!microphone} onClick={toggleMicrophone}>
+          {microphone ? 'Mute' : 'Unmute'}
+        </button>
+        <button type="button" aria-pressed={!!camera} onClick={toggleCamera}>
+          {camera ? 'Stop camera' : 'Start camera'}
+        </button>
+        <button
+          type="button"
+          class="danger"
+          onClick={() => {
+            conference.current?.leave();
+            onLeave();
+          }}
+        >
+          Leave
+        </button>
+      </footer>
+    </main>
+  );
+}
