@@ -20,6 +20,8 @@ export function PreJoin({ room, onJoin }: Props) {
   const [media, setMedia] = useState<LocalMedia>({ microphone: null, camera: null });
   const [devices, setDevices] = useState<DeviceLists>({ microphones: [], cameras: [] });
   const [error, setError] = useState<string | null>(null);
+  /** False while devices are opening: joining then would join without them. */
+  const [ready, setReady] = useState(false);
   const [name, setName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
   const handedOver = useRef(false);
   const current = useRef(media);
@@ -28,6 +30,7 @@ export function PreJoin({ room, onJoin }: Props) {
   useEffect(() => {
     let cancelled = false;
     setError(null);
+    setReady(false);
     openLocalMedia({ audio: micOn ? { deviceId: micId } : false, video: camOn ? { deviceId: camId } : false })
       .then(async (opened) => {
         if (cancelled) {
@@ -35,12 +38,14 @@ export function PreJoin({ room, onJoin }: Props) {
           return;
         }
         setMedia(opened);
+        setReady(true);
         setDevices(await listDevices());
       })
       .catch((e: unknown) => {
         if (!cancelled) {
           setMedia({ microphone: null, camera: null });
           setError(explain(e));
+          setReady(true);
         }
       });
     return () => {
@@ -56,7 +61,7 @@ export function PreJoin({ room, onJoin }: Props) {
   const join = (e: Event) => {
     e.preventDefault();
     const trimmed = name.trim();
-    if (!trimmed) return;
+    if (!trimmed || !ready) return;
     localStorage.setItem(NAME_KEY, trimmed);
     handedOver.current = true;
     onJoin(trimmed, current.current);
@@ -108,9 +113,10 @@ export function PreJoin({ room, onJoin }: Props) {
           Your name
           <input value={name} maxLength={64} required onInput={(e) => setName(e.currentTarget.value)} autoComplete="nickname" />
         </label>
-        <button type="submit" class="primary big" disabled={!name.trim()}>
+        <button type="submit" class="primary big" disabled={!name.trim() || !ready}>
           Join
         </button>
+        {!ready && <p class="hint">Starting camera and microphone…</p>}
       </form>
     </main>
   );

@@ -1,0 +1,42 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@sotto/server';
+import { expectLiveVideos, inboundSummary, joinThroughUi, launchBrowser, newPage, waitFor } from '../support/browser.ts';
+import { startTestServer } from '../support/server.ts';
+
+describe('three people meet through the UI', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('each sees two live remote videos and hears audio; a leave updates the others', async () => {
+    const url = `${server.url}/e2e-meeting-room`;
+    const pages = [];
+    for (const name of ['Ana', 'Bo', 'Cy']) {
+      const { page } = await newPage(browser, server.url);
+      await joinThroughUi(page, url, name);
+      pages.push(page);
+    }
+    for (const page of pages) {
+      await expectLiveVideos(page, 2);
+      const audio = await waitFor('audio', () => inboundSummary(page), (s) => s.audioStreams >= 2 && s.audioBytes > 2000);
+      expect(audio.audioStreams).toBeGreaterThanOrEqual(2);
+      await expect.poll(() => page.locator('.tile').count()).toBe(3);
+    }
+    const [ana, bo, cy] = pages as [typeof pages[0], typeof pages[0], typeof pages[0]];
+    await cy.getByRole('button', { name: 'Leave' }).click();
+    for (const page of [ana, bo]) {
+      await expect.poll(() => page.locator('.tile').count(), { timeout: 2000 }).toBe(2);
+      await expect(page.getByText('Cy left')).toBeTruthy();
+    }
+    await expectLiveVideos(ana, 1);
+  });
+});

@@ -1,0 +1,106 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
+
+/** Debian's Chromium; `npx playwright install` cannot work on a machine without internet. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+];
+
+export async function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: [...ARGS, ...extraArgs] });
+}
+
+/**
+ * Records every RTCPeerConnection a page creates in `window.__pcs`, so tests can read stats of
+ * connections the app made.
+ */
+const TRACK_PEER_CONNECTIONS = `
+(() => {
+  const Native = window.RTCPeerConnection;
+  window.__pcs = [];
+  window.RTCPeerConnection = class extends Native {
+    constructor(...args) { super(...args); window.__pcs.push(this); }
+  };
+})();
+`;
+
+export async function newPage(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 960, height: 600 } });
+  await context.grantPermissions(['camera', 'microphone'], { origin });
+  const page = await context.newPage();
+  await page.addInitScript(TRACK_PEER_CONNECTIONS);
+  return { context, page };
+}
+
+/** Opens a room, fills the pre-join screen and clicks Join; resolves when the page says joined. */
+export async function joinThroughUi(page: Page, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByRole('button', { name: 'Join', exact: true }).click();
+  await page.locator('[data-status="joined"]').waitFor({ timeout: 15000 });
+}
+
+export interface InboundSummary {
+  /** framesDecoded per inbound video stream that has decoded anything. */
+  videoFrames: number[];
+  /** Total audio bytes received over all inbound audio streams. */
+  audioBytes: number;
+  audioStreams: number;
+}
+
+/** Inbound media totals over every peer connection of the page. */
+export async function inboundSummary(page: Page): Promise<InboundSummary> {
+  return page.evaluate(async () => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((pc) => pc.connectionState !== 'closed');
+    const videoFrames: number[] = [];
+    let audioBytes = 0;
+    let audioStreams = 0;
+    for (const pc of pcs) {
+      const stats = await pc.getStats();
+      stats.forEach((s) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'video' && s.framesDecoded > 0) videoFrames.push(s.framesDecoded);
+        if (s.kind === 'audio' && s.bytesReceived > 0) {
+          audioBytes += s.bytesReceived;
+          audioStreams++;
+        }
+      });
+    }
+    return { videoFrames, audioBytes, audioStreams };
+  });
+}
+
+/** Polls `check` until it returns true, or fails after `timeoutMs` with `what` and the last value. */
+export async function waitFor<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await read();
+  while (!check(last)) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 250));
+    last = await read();
+  }
+  return last;
+}
+
+/** Waits until `count` remote videos are decoding and keep advancing. */
+export async function expectLiveVideos(page: Page, count: number, timeoutMs = 15000): Promise<void> {
+  const first = await waitFor(`${count} decoding videos`, () => inboundSummary(page), (s) => s.videoFrames.length >= count, timeoutMs);
+  const before = first.videoFrames.reduce((a, b) => a + b, 0);
+  await waitFor(
+    `${count} videos advancing`,
+    () => inboundSummary(page),
+    (s) => s.videoFrames.length >= count && s.videoFrames.reduce((a, b) => a + b, 0) > before + count * 10,
+    timeoutMs,
+  );
+}

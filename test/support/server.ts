@@ -1,0 +1,17 @@
+import { fileURLToPath } from 'node:url';
+import type { RunningServer, ServerConfig } from '@sotto/server';
+import { defaultConfig, startServer } from '@sotto/server';
+
+let nextMediaPort = 20000 + Math.floor(Math.random() * 20000);
+
+/** A real server in this process on free ports, serving the built web app. */
+export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {
+  return startServer({
+    ...defaultConfig(),
+    port: 0,
+    host: '127.0.0.1',
+    mediaPort: nextMediaPort++,
+    webRoot: fileURLToPath(new URL('../../packages/web/dist', import.meta.url)),
+    ...overrides,
+  });
+}
