@@ -11,6 +11,8 @@ export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<
     port: 0,
     host: '127.0.0.1',
     mediaPort: nextMediaPort++,
+    // Media stays on loopback in tests.
+    publicIp: '127.0.0.1',
     webRoot: fileURLToPath(new URL('../../packages/web/dist', import.meta.url)),
     ...overrides,
   });

@@ -1,6 +1,8 @@
 /** The codecs the SFU forwards, with the payload types it offers to subscribers. */
 export const OPUS = { name: 'opus', payloadType: 111, clockRate: 48000 } as const;
 export const VP8 = { name: 'VP8', payloadType: 96, clockRate: 90000 } as const;
+/** Retransmissions of VP8 (RFC 4588), on their own SSRC. */
+export const VP8_RTX = { name: 'rtx', payloadType: 97, clockRate: 90000 } as const;
 
 export type MediaKind = 'audio' | 'video';
 export type SourceName = 'microphone' | 'camera' | 'screen';

@@ -157,9 +157,8 @@ export class Router extends EventEmitter<RouterEvents> {
     connection.on('state', (state: ConnectionState) => {
       if (timer) clearTimeout(timer);
       timer = null;
-      if (state === 'failed') onDead();
+      if (state === 'failed' || state === 'closed') onDead();
       else if (state === 'disconnected') timer = setTimeout(onDead, DISCONNECTED_GRACE_MS);
-      else if (state === 'closed' && timer) clearTimeout(timer);
     });
   }
 

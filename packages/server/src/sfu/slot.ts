@@ -1,9 +1,9 @@
 import type { MediaKind } from './codecs.ts';
-import { codecOf } from './codecs.ts';
+import { codecOf, VP8_RTX } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
 import type { PacketSink, Publisher } from './publisher.ts';
 import { parseRtcp, rewriteSenderReport } from './rtp/rtcp.ts';
-import { RtpView, writeRewritten } from './rtp/rtp-view.ts';
+import { RtpView, writeRetransmission, writeRewritten } from './rtp/rtp-view.ts';
 import { seqAdd, seqDelta, seqNewer } from './rtp/sequence.ts';
 import { isVp8KeyFrame } from './rtp/vp8.ts';
 
@@ -20,8 +20,11 @@ export class Slot implements PacketSink {
   readonly mid: string;
   readonly kind: MediaKind;
   readonly ssrc: number;
+  /** SSRC of the RTX stream (RFC 4588) for retransmissions; null where RTX is not offered. */
+  readonly rtxSsrc: number | null;
   readonly #track: EngineTrack;
   readonly #payloadType: number;
+  readonly #rtxPayloadType: number;
   readonly #clockRate: number;
   readonly #now: () => number;
   #publisher: Publisher | null = null;
@@ -38,15 +41,20 @@ export class Slot implements PacketSink {
   #lastOutTs: number;
   #lastSentAt = 0;
   packetsOut = 0;
+  retransmissions = 0;
 
-  constructor(mid: string, kind: MediaKind, ssrc: number, track: EngineTrack, now: () => number = Date.now) {
+  #rtxSequence = Math.floor(Math.random() * 0x10000);
+
+  constructor(mid: string, kind: MediaKind, ssrc: number, rtxSsrc: number | null, track: EngineTrack, now: () => number = Date.now) {
     this.mid = mid;
     this.kind = kind;
     this.ssrc = ssrc;
+    this.rtxSsrc = rtxSsrc;
     this.#track = track;
     this.#now = now;
     const codec = codecOf(kind);
     this.#payloadType = codec.payloadType;
+    this.#rtxPayloadType = kind === 'video' ? VP8_RTX.payloadType : -1;
     this.#clockRate = codec.clockRate;
     this.#lastOutSeq = Math.floor(Math.random() * 0x10000);
     this.#lastOutTs = Math.floor(Math.random() * 0x100000000);
@@ -124,17 +132,21 @@ export class Slot implements PacketSink {
     }
   }
 
+  /**
+   * Answers a NACK on the RTX stream: SRTP refuses to protect a sequence number twice, so plain
+   * resending on the media SSRC cannot work (RFC 4588 §4 carries the original sequence instead).
+   */
   #retransmit(publisher: Publisher, sequences: readonly number[]): void {
-    if (this.#rebase) return;
+    if (this.#rebase || this.rtxSsrc === null) return;
     for (const outSeq of sequences.slice(0, 64)) {
       // Only packets of the current binding map back to the publisher's numbering.
       if (seqDelta(this.#firstOutSeq, outSeq) < 0 || seqNewer(this.#lastOutSeq, outSeq)) continue;
       const original = publisher.cache.get((outSeq - this.#seqOffset) & 0xffff);
       if (!original || !retransmitView.reset(original)) continue;
       const timestamp = (retransmitView.timestamp + this.#tsOffset) >>> 0;
-      this.#track.send(
-        writeRewritten(retransmitView, { payloadType: this.#payloadType, sequence: outSeq, timestamp, ssrc: this.ssrc }, scratch),
-      );
+      const rewrite = { payloadType: this.#rtxPayloadType, sequence: this.#rtxSequence, timestamp, ssrc: this.rtxSsrc };
+      this.#rtxSequence = (this.#rtxSequence + 1) & 0xffff;
+      if (this.#track.send(writeRetransmission(retransmitView, rewrite, outSeq, scratch))) this.retransmissions++;
     }
   }
 

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { MediaKind } from './codecs.ts';
-import { codecOf, OPUS, randomSsrc } from './codecs.ts';
+import { codecOf, OPUS, randomSsrc, VP8_RTX } from './codecs.ts';
 import type { EngineConnection, EngineTrack } from './engine/engine-connection.ts';
 import type { Publisher } from './publisher.ts';
 import { Slot } from './slot.ts';
@@ -79,6 +79,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #addSlot(kind: MediaKind): Slot {
     const mid = String(this.#nextMid++);
     const ssrc = randomSsrc();
+    const rtx = kind === 'video' ? { payloadType: VP8_RTX.payloadType, ssrc: randomSsrc() } : undefined;
     const codec = codecOf(kind);
     const track = this.connection.addTrack({
       kind,
@@ -86,11 +87,12 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       direction: 'sendonly',
       payloadType: codec.payloadType,
       ssrc,
+      ...(rtx ? { rtx } : {}),
       streamId: `slot-${mid}`,
       trackId: `slot-${mid}-${kind}`,
       extraLines: kind === 'video' ? [`a=rtcp-fb:${codec.payloadType} ccm fir`] : [],
     });
-    const slot = new Slot(mid, kind, ssrc, track);
+    const slot = new Slot(mid, kind, ssrc, rtx?.ssrc ?? null, track);
     this.#slots.push(slot);
     return slot;
   }

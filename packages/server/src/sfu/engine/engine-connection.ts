@@ -18,6 +18,8 @@ export interface TrackSpec {
   payloadType: number;
   /** SSRC of what we send (sendonly only). */
   ssrc?: number;
+  /** Video only: offer RTX with this payload type and SSRC (RFC 4588). */
+  rtx?: { payloadType: number; ssrc: number };
   /** Stream and track ids for `a=msid` (sendonly only). */
   streamId?: string;
   trackId?: string;
@@ -116,9 +118,16 @@ export class EngineConnection extends EventEmitter<EngineConnectionEvents> {
     } else {
       const video = new nodeDataChannel.Video(spec.mid, direction);
       video.addVP8Codec(spec.payloadType);
+      if (spec.rtx) video.addRTXCodec(spec.rtx.payloadType, spec.payloadType, 90000);
       media = video;
     }
-    if (spec.ssrc !== undefined) media.addSSRC(spec.ssrc, 'sotto', spec.streamId, spec.trackId);
+    if (spec.ssrc !== undefined) {
+      media.addSSRC(spec.ssrc, 'sotto', spec.streamId, spec.trackId);
+      if (spec.rtx) {
+        media.addSSRC(spec.rtx.ssrc, 'sotto');
+        media.parseSdpLine(`a=ssrc-group:FID ${spec.ssrc} ${spec.rtx.ssrc}`);
+      }
+    }
     for (const line of spec.extraLines ?? []) media.parseSdpLine(line);
     return new EngineTrack(this.#pc.addTrack(media));
   }
@@ -131,11 +140,11 @@ export class EngineConnection extends EventEmitter<EngineConnectionEvents> {
 
   close(): void {
     if (this.#state === 'closed') return;
+    // Listeners go first: 'closed' is only reported when the other side or the engine ends it.
+    this.removeAllListeners();
     this.#state = 'closed';
     this.#pendingDescription = null;
     this.#pc.close();
-    this.emit('state', 'closed');
-    this.removeAllListeners();
   }
 }
 

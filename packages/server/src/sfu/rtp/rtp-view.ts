@@ -120,3 +120,18 @@ export function writeRewritten(view: RtpView, rewrite: RtpRewrite, out: Buffer):
   view.buffer.copy(out, 12, view.payloadOffset, view.payloadOffset + view.payloadLength);
   return out.subarray(0, 12 + view.payloadLength);
 }
+
+/**
+ * Writes `view`'s packet as an RTX retransmission (RFC 4588 §4): the RTX stream's header, then the
+ * original sequence number, then the original payload.
+ */
+export function writeRetransmission(view: RtpView, rewrite: RtpRewrite, originalSequence: number, out: Buffer): Buffer {
+  out[0] = 0x80;
+  out[1] = (view.marker ? 0x80 : 0) | (rewrite.payloadType & 0x7f);
+  out.writeUInt16BE(rewrite.sequence & 0xffff, 2);
+  out.writeUInt32BE(rewrite.timestamp >>> 0, 4);
+  out.writeUInt32BE(rewrite.ssrc >>> 0, 8);
+  out.writeUInt16BE(originalSequence & 0xffff, 12);
+  view.buffer.copy(out, 14, view.payloadOffset, view.payloadOffset + view.payloadLength);
+  return out.subarray(0, 14 + view.payloadLength);
+}

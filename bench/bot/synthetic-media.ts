@@ -1,0 +1,51 @@
+/**
+ * Pre-made media for load bots: RTP payloads shaped like VP8 and Opus, without any encoding.
+ * VP8 payloads carry a real payload descriptor (RFC 7741, 15-bit picture id) and a real frame tag
+ * (key frames with the 0x9d012a start code and a 1280x720 size), so the SFU's key-frame detection
+ * and the receivers' parsers see what a browser would send; the rest of each frame is filler.
+ */
+
+export interface VideoFrameSpec {
+  keyFrame: boolean;
+  pictureId: number;
+  /** Bytes of VP8 data in the frame (split over packets by the caller). */
+  size: number;
+}
+
+const MAX_VP8_CHUNK = 1100;
+
+/** Payloads (descriptor + data) of one VP8 frame, one per RTP packet. */
+export function vp8FramePayloads(frame: VideoFrameSpec): Buffer[] {
+  const payloads: Buffer[] = [];
+  let remaining = Math.max(frame.size, 16);
+  let first = true;
+  while (remaining > 0) {
+    const chunk = Math.min(remaining, MAX_VP8_CHUNK);
+    const payload = Buffer.alloc(4 + chunk, 0x5a);
+    payload[0] = 0x80 | (first ? 0x10 : 0); // X, S (start of partition 0), PID 0
+    payload[1] = 0x80; // I: picture id present
+    payload.writeUInt16BE(0x8000 | (frame.pictureId & 0x7fff), 2); // M bit: 15-bit picture id
+    if (first) {
+      // Frame tag: bit 0 = P (0 on key frames), version 0, show_frame 1.
+      payload[4] = frame.keyFrame ? 0x10 : 0x11;
+      if (frame.keyFrame) {
+        payload[7] = 0x9d;
+        payload[8] = 0x01;
+        payload[9] = 0x2a;
+        payload.writeUInt16LE(1280, 10);
+        payload.writeUInt16LE(720, 12);
+      }
+    }
+    payloads.push(payload);
+    remaining -= chunk;
+    first = false;
+  }
+  return payloads;
+}
+
+/** A 20 ms Opus packet's worth of bytes (TOC byte for SILK/CELT 20 ms, then filler). */
+export function opusPayload(size = 80): Buffer {
+  const payload = Buffer.alloc(size, 0x33);
+  payload[0] = 0xfc; // config 31 (CELT FB 20 ms), stereo 0, code 0
+  return payload;
+}

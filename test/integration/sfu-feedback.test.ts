@@ -1,0 +1,59 @@
+import type { RunningServer } from '@sotto/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bot } from '../../bench/bot/bot.ts';
+import { buildNack, buildPli } from '../../packages/server/src/sfu/rtp/rtcp.ts';
+import { startTestServer } from '../support/server.ts';
+import { until } from '../support/until.ts';
+
+describe('SFU feedback: key frames, NACKs, receiver reports', () => {
+  let server: RunningServer;
+  const bots: Bot[] = [];
+
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    for (const bot of bots) bot.close();
+    await server?.close();
+  });
+
+  it('a new subscriber gets a key frame within 1 s though the publisher sends them rarely', async () => {
+    const publisher = await Bot.join({ serverUrl: server.url, room: 'kf-room', name: 'pub', keyFrameIntervalMs: 60_000 });
+    bots.push(publisher);
+    await new Promise((r) => setTimeout(r, 500));
+    const viewer = await Bot.join({ serverUrl: server.url, room: 'kf-room', name: 'viewer', videoBitrate: 0, audio: false });
+    bots.push(viewer);
+    await until('viewer receives video', () => [...viewer.received.values()].some((s) => s.kind === 'video' && s.keyFrames > 0), 5000);
+    const video = [...viewer.received.values()].find((s) => s.kind === 'video');
+    const audio = [...viewer.received.values()].find((s) => s.kind === 'audio');
+    if (!video || !audio) throw new Error('expected audio and video from the publisher');
+    // The very first packet forwarded is a key frame: nothing undecodable is sent before it.
+    expect(video.firstKeyFrameAt).toBe(video.firstPacketAt);
+    // Measured from the moment media reaches the viewer at all (its connection is up; audio
+    // flows from the first packet), so DTLS set-up time is not counted.
+    expect(video.firstKeyFrameAt - audio.firstPacketAt).toBeLessThan(1000);
+    expect(publisher.keyFrameRequests).toBeGreaterThan(0);
+  });
+
+  it('PLI from a subscriber reaches the publisher; NACKs are answered from the cache', async () => {
+    const [publisher, viewer] = bots as [Bot, Bot];
+    const slot = viewer.slots.find((s) => s.kind === 'video' && s.memberId === publisher.memberId);
+    expect(slot).toBeDefined();
+    const stream = [...viewer.received.values()].find((s) => s.kind === 'video');
+    if (!slot || !stream) throw new Error('no video slot');
+
+    const before = publisher.keyFrameRequests;
+    await new Promise((r) => setTimeout(r, 400)); // past the PLI rate limit
+    viewer.sendRtcp(slot.mid, buildPli(1234, stream.ssrc));
+    await until('publisher asked for a key frame', () => publisher.keyFrameRequests > before, 2000);
+
+    const lost = [(stream.lastSequence - 5) & 0xffff, (stream.lastSequence - 3) & 0xffff];
+    viewer.sendRtcp(slot.mid, buildNack(1234, stream.ssrc, lost));
+    await until('RTX retransmissions arrive', () => lost.every((seq) => viewer.retransmitted.includes(seq)), 2000);
+  });
+
+  it('publishers get receiver reports from the SFU', async () => {
+    const [publisher] = bots as [Bot];
+    await until('receiver reports', () => publisher.receiverReports >= 2, 4000);
+  });
+});
