@@ -4,6 +4,7 @@ import { parseServerMessage, PROTOCOL_VERSION } from '@sotto/protocol';
 import type { ServerMessage, TrackSlot } from '@sotto/protocol';
 import WebSocket from 'ws';
 import { isRtcp, RtpView } from '../../packages/server/src/sfu/rtp/rtp-view.ts';
+import { buildReceiverReport } from '../../packages/server/src/sfu/rtp/rtcp.ts';
 import { isVp8KeyFrame } from '../../packages/server/src/sfu/rtp/vp8.ts';
 import { createBotPeer, localDescription } from './bot-peer.ts';
 import { RtpWriter } from './rtp-writer.ts';
@@ -156,8 +157,18 @@ export class Bot {
         audio.addOpusCodec(OPUS_PT);
         audio.addSSRC(this.#audioWriter.ssrc, 'bot', 'bot-mic', 'bot-mic-track');
         audio.parseSdpLine(`a=extmap:${AUDIO_LEVEL_ID} urn:ietf:params:rtp-hdrext:ssrc-audio-level`);
-        this.#microphone = pc.addTrack(audio);
-        this.#tracks.push(this.#microphone);
+        const microphone = pc.addTrack(audio);
+        this.#microphone = microphone;
+        this.#tracks.push(microphone);
+        // Like a browser, report reception regularly (the SFU reads silence as a dead path).
+        this.#timers.push(
+          setInterval(() => {
+            if (!microphone.isOpen()) return;
+            try {
+              microphone.sendMessageBinary(buildReceiverReport(this.#audioWriter.ssrc, []));
+            } catch {}
+          }, 1000),
+        );
       }
       pc.setLocalDescription('answer');
     });
@@ -285,6 +296,12 @@ export class Bot {
     this.#ws.terminate();
     this.#publishPc?.close();
     this.#receivePc?.close();
+  }
+
+  /** Stops reading the socket (so no pong answers a ping) and sending media: a frozen tab. */
+  freeze(): void {
+    for (const t of this.#timers) clearInterval(t);
+    (this.#ws as unknown as { _socket: { pause(): void } })._socket.pause();
   }
 
   /** Stops media but keeps the socket open (a tab whose network died, for example). */

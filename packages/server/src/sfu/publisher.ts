@@ -47,6 +47,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   #lastKeyFrameRequest = Number.NEGATIVE_INFINITY;
   #closed = false;
   packetsIn = 0;
+  /** When the last RTP or RTCP arrived (liveness). */
+  lastPacketAt = 0;
 
   constructor(options: PublisherOptions) {
     super();
@@ -79,6 +81,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
 
   #onPacket(packet: Buffer): void {
     if (this.#closed) return;
+    this.lastPacketAt = this.#now();
     if (isRtcp(packet)) {
       this.#onRtcp(packet);
       return;
@@ -93,7 +96,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       this.cache.clear();
     }
     this.packetsIn++;
-    stats.onPacket(view.sequence, view.timestamp, this.#now());
+    stats.onPacket(view.sequence, view.timestamp, this.lastPacketAt);
     this.cache.put(view.sequence, packet);
     for (const sink of this.#sinks) sink.forward(view);
   }

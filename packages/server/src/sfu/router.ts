@@ -3,6 +3,7 @@ import type { SourceName } from './codecs.ts';
 import { OPUS, VP8 } from './codecs.ts';
 import type { Engine } from './engine/engine.ts';
 import type { ConnectionState, EngineConnection } from './engine/engine-connection.ts';
+import { isMediaDead } from './liveness.ts';
 import { Publisher } from './publisher.ts';
 import { preparePublishOffer } from './sdp/publish-offer.ts';
 import type { SlotInfo } from './subscriber.ts';
@@ -12,7 +13,7 @@ export { SdpError } from './sdp/publish-offer.ts';
 
 /** How long a connection may stay 'disconnected' before its member counts as gone. */
 const DISCONNECTED_GRACE_MS = 5000;
-const REPORT_INTERVAL_MS = 1000;
+const TICK_MS = 1000;
 
 export interface RouterEvents {
   /** A member's receive connection needs (re)negotiation: send them this offer. */
@@ -39,14 +40,14 @@ interface RoutedMember {
 export class Router extends EventEmitter<RouterEvents> {
   readonly #engine: Engine;
   readonly #members = new Map<string, RoutedMember>();
-  readonly #reportTimer: NodeJS.Timeout;
+  readonly #tick: NodeJS.Timeout;
   #closed = false;
 
   constructor(engine: Engine) {
     super();
     this.#engine = engine;
-    this.#reportTimer = setInterval(() => this.#sendReports(), REPORT_INTERVAL_MS);
-    this.#reportTimer.unref();
+    this.#tick = setInterval(() => this.#onTick(), TICK_MS);
+    this.#tick.unref();
   }
 
   get memberCount(): number {
@@ -168,10 +169,16 @@ export class Router extends EventEmitter<RouterEvents> {
     return member;
   }
 
-  #sendReports(): void {
-    for (const member of this.#members.values()) {
+  /** Once a second: receiver reports to every publisher, and the media liveness check. */
+  #onTick(): void {
+    const now = Date.now();
+    const lost: string[] = [];
+    for (const [memberId, member] of this.#members) {
       for (const publisher of member.publishers.values()) publisher.sendReceiverReport();
+      const microphone = member.publishers.get('microphone');
+      if (isMediaDead({ now, ...member.subscriber.activity(microphone?.lastPacketAt ?? 0) })) lost.push(memberId);
     }
+    for (const memberId of lost) this.emit('member-lost', memberId);
   }
 
   /** Figures for /metrics, tests and benchmarks. */
@@ -190,7 +197,7 @@ export class Router extends EventEmitter<RouterEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#reportTimer);
+    clearInterval(this.#tick);
     for (const memberId of [...this.#members.keys()]) this.removeMember(memberId);
     this.removeAllListeners();
   }

@@ -39,7 +39,9 @@ export class Slot implements PacketSink {
   #firstOutSeq = 0;
   #lastOutSeq: number;
   #lastOutTs: number;
-  #lastSentAt = 0;
+  /** When we last forwarded a packet here, and last heard feedback about it (liveness). */
+  lastSentAt = 0;
+  lastFeedbackAt = 0;
   packetsOut = 0;
   retransmissions = 0;
 
@@ -94,7 +96,7 @@ export class Slot implements PacketSink {
     const now = this.#now();
     if (this.#rebase) {
       this.#rebase = false;
-      const elapsed = this.packetsOut === 0 ? 1 : Math.max(1, ((now - this.#lastSentAt) * this.#clockRate) / 1000);
+      const elapsed = this.packetsOut === 0 ? 1 : Math.max(1, ((now - this.lastSentAt) * this.#clockRate) / 1000);
       this.#seqOffset = (this.#lastOutSeq + 1 - view.sequence) & 0xffff;
       this.#tsOffset = (this.#lastOutTs + Math.round(elapsed) - view.timestamp) >>> 0;
       this.#firstOutSeq = seqAdd(view.sequence, this.#seqOffset);
@@ -109,7 +111,7 @@ export class Slot implements PacketSink {
       return;
     }
     this.packetsOut++;
-    this.#lastSentAt = now;
+    this.lastSentAt = now;
     if (seqNewer(this.#lastOutSeq, sequence)) {
       this.#lastOutSeq = sequence;
       this.#lastOutTs = timestamp;
@@ -123,6 +125,7 @@ export class Slot implements PacketSink {
 
   /** Feedback from the subscriber about this slot: key frame requests and NACKs. */
   #onRtcp(packet: Buffer): void {
+    this.lastFeedbackAt = this.#now();
     const publisher = this.#publisher;
     if (!publisher) return;
     for (const item of parseRtcp(packet)) {

@@ -39,6 +39,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #awaitingRevision: number | null = null;
   #offerQueued = false;
   #closed = false;
+  readonly #createdAt = Date.now();
 
   constructor(memberId: string, connection: EngineConnection) {
     super();
@@ -102,6 +103,17 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       'slots',
       this.#slots.map((s) => ({ mid: s.mid, kind: s.kind, publisher: s.publisher })),
     );
+  }
+
+  /** Last forwarded packet and last feedback over all slots; for the liveness check. */
+  activity(microphoneLastPacketAt: number): { lastHeardAt: number; lastForwardedAt: number } {
+    let lastHeardAt = Math.max(this.#createdAt, microphoneLastPacketAt);
+    let lastForwardedAt = 0;
+    for (const slot of this.#slots) {
+      if (slot.lastFeedbackAt > lastHeardAt) lastHeardAt = slot.lastFeedbackAt;
+      if (slot.lastSentAt > lastForwardedAt) lastForwardedAt = slot.lastSentAt;
+    }
+    return { lastHeardAt, lastForwardedAt };
   }
 
   /** Sends a new offer now, or right after the answer to the one in flight. */

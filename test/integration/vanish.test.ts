@@ -1,0 +1,54 @@
+import type { RunningServer } from '@sotto/server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bot } from '../../bench/bot/bot.ts';
+import { startTestServer } from '../support/server.ts';
+
+/** A participant that vanishes without `leave` is removed within 10 s and its media released. */
+describe('participants that vanish', () => {
+  let server: RunningServer;
+  let watcher: Bot;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    watcher = await Bot.join({ serverUrl: server.url, room: 'vanish-room', name: 'watcher', videoBitrate: 100_000 });
+  });
+  afterAll(async () => {
+    watcher?.close();
+    await server?.close();
+  });
+
+  const room = () => [...server.conference.rooms()][0];
+
+  async function expectRemovedWithin10s(victim: Bot): Promise<number> {
+    const start = Date.now();
+    await watcher.waitForEvent((m) => m.type === 'member-left' && m.memberId === victim.memberId, 10_000);
+    const elapsed = Date.now() - start;
+    expect(room()?.router.stats()).toMatchObject({ members: 1, publishers: 2 });
+    expect(watcher.slots.every((s) => s.memberId !== victim.memberId)).toBe(true);
+    return elapsed;
+  }
+
+  it('socket closed abruptly (tab killed)', async () => {
+    const victim = await Bot.join({ serverUrl: server.url, room: 'vanish-room', name: 'v1', videoBitrate: 100_000 });
+    await watcher.waitForEvent((m) => m.type === 'tracks' && m.slots.some((s) => s.memberId === victim.memberId && s.kind === 'video'));
+    victim.close();
+    expect(await expectRemovedWithin10s(victim)).toBeLessThan(2000);
+  });
+
+  it('media connections closed while the socket stays open', async () => {
+    const victim = await Bot.join({ serverUrl: server.url, room: 'vanish-room', name: 'v2', videoBitrate: 100_000 });
+    await watcher.waitForEvent((m) => m.type === 'tracks' && m.slots.some((s) => s.memberId === victim.memberId && s.kind === 'video'));
+    await new Promise((r) => setTimeout(r, 500));
+    victim.stopMedia();
+    await expectRemovedWithin10s(victim);
+    victim.close();
+  });
+
+  it('socket silent (no heartbeat answers): frozen tab or dead network', async () => {
+    const victim = await Bot.join({ serverUrl: server.url, room: 'vanish-room', name: 'v3', videoBitrate: 0, audio: false });
+    await watcher.waitForEvent((m) => m.type === 'member-joined' && m.member.id === victim.memberId);
+    victim.freeze();
+    await expectRemovedWithin10s(victim);
+    victim.close();
+  });
+});
