@@ -20,8 +20,10 @@ describe('three people meet through the UI', () => {
   it('each sees two live remote videos and hears audio; a leave updates the others', async () => {
     const url = `${server.url}/e2e-meeting-room`;
     const pages = [];
+    const requests: string[] = [];
     for (const name of ['Ana', 'Bo', 'Cy']) {
       const { page } = await newPage(browser, server.url);
+      page.on('request', (r) => requests.push(r.url()));
       await joinThroughUi(page, url, name);
       pages.push(page);
     }
@@ -38,5 +40,10 @@ describe('three people meet through the UI', () => {
       await expect(page.getByText('Cy left')).toBeTruthy();
     }
     await expectLiveVideos(ana, 1);
+
+    // Privacy: nothing the pages loaded or connected to left the server's origin.
+    expect(requests.length).toBeGreaterThan(3);
+    const origin = new URL(server.url).origin;
+    expect(requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
   });
 });

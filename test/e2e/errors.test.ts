@@ -1,0 +1,66 @@
+import type { RunningServer } from '@sotto/server';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { joinThroughUi, launchBrowser, newPage } from '../support/browser.ts';
+import { startTestServer } from '../support/server.ts';
+
+/** Makes getUserMedia fail the way a browser does when permission is refused or no device exists. */
+const failGetUserMedia = (name: string) => `
+  navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('refused in test', '${name}'));
+`;
+
+describe('clear messages when things go wrong', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startTestServer({ maxMembersPerRoom: 2 });
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('denied permissions: explained, and joining without devices still works', async () => {
+    const { page } = await newPage(browser, server.url);
+    await page.addInitScript(failGetUserMedia('NotAllowedError'));
+    await page.goto(`${server.url}/denied-room`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('blocked');
+    await page.getByLabel('Your name').fill('Nobody');
+    await page.getByRole('button', { name: 'Join', exact: true }).click();
+    await page.locator('[data-status="joined"]').waitFor();
+    await page.close();
+  });
+
+  it('no camera: explained', async () => {
+    const { page } = await newPage(browser, server.url);
+    await page.addInitScript(failGetUserMedia('NotFoundError'));
+    await page.goto(`${server.url}/nodevice-room`);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('No camera or microphone was found');
+    await page.close();
+  });
+
+  it('a full room: explained', async () => {
+    const pages = [];
+    for (const name of ['One', 'Two']) {
+      const { page } = await newPage(browser, server.url);
+      await joinThroughUi(page, `${server.url}/full-room`, name);
+      pages.push(page);
+    }
+    const { page: third } = await newPage(browser, server.url);
+    await third.goto(`${server.url}/full-room`);
+    await third.getByLabel('Your name').fill('Three');
+    await third.getByRole('button', { name: 'Join', exact: true }).click();
+    await expect.poll(() => third.getByRole('alert').textContent()).toContain('This meeting is full');
+    for (const page of [...pages, third]) await page.close();
+  });
+
+  it('a lost server connection: explained, with a way to rejoin', async () => {
+    const { page } = await newPage(browser, server.url);
+    await joinThroughUi(page, `${server.url}/lost-room`, 'Lonely');
+    await server.close();
+    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('connection to the server was lost');
+    await page.getByRole('button', { name: 'Rejoin' }).waitFor();
+  });
+});

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Bot } from '../../bench/bot/bot.ts';
+import { until } from '../support/until.ts';
+
+/** The real `sotto start` command, as a user runs it (after `npm run build`). */
+describe('sotto start', () => {
+  let child: ChildProcess;
+  let output = '';
+  const port = 30000 + Math.floor(Math.random() * 10000);
+  const mediaPort = port + 1;
+  const url = `http://127.0.0.1:${port}`;
+
+  beforeAll(async () => {
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', '--port', String(port), '--public-ip', '127.0.0.1'],
+      { env: { ...process.env, NODE_ENV: 'production', SOTTO_LOG_LEVEL: 'debug', SOTTO_MEDIA_PORT: String(mediaPort) } },
+    );
+    child.stdout?.on('data', (d) => {
+      output += d.toString();
+    });
+    child.stderr?.on('data', (d) => {
+      output += d.toString();
+    });
+    await until('server prints its URL', () => output.includes('Open http://localhost'), 15000);
+  });
+  afterAll(() => {
+    child?.kill('SIGKILL');
+  });
+
+  it('prints where to go, serves the app with a strict CSP, and answers /health', async () => {
+    expect(output).toContain(`Open http://localhost:${port}/`);
+    expect(output).toContain(`UDP port ${mediaPort}`);
+    const home = await fetch(`${url}/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('<div id="app">');
+    expect(home.headers.get('content-security-policy')).toContain("default-src 'self'");
+    const room = await fetch(`${url}/some-room-name`);
+    expect(room.status).toBe(200);
+    expect((await fetch(`${url}/../../etc/passwd`)).status).toBe(404);
+    expect(await (await fetch(`${url}/health`)).json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('logs no names, room names or IP addresses, even at debug level', async () => {
+    const a = await Bot.join({ serverUrl: url, room: 'secret-room-name', name: 'Alice Secretname', videoBitrate: 100_000 });
+    const b = await Bot.join({ serverUrl: url, room: 'secret-room-name', name: 'Bob Hiddenname', videoBitrate: 100_000 });
+    await until('media', () => a.receivedCounts().video === 1 && b.receivedCounts().video === 1);
+    await a.leave();
+    b.close();
+    await until('both leaves logged', () => (output.match(/member left/g) ?? []).length >= 2, 5000);
+    // The banner names the operator's own --public-ip; everything logged after it is checked.
+    const logged = output.slice(output.indexOf('over HTTPS.'));
+    for (const secret of ['Alice', 'Secretname', 'Hiddenname', 'secret-room-name', '127.0.0.1', '192.0.2', '::1']) {
+      expect(logged).not.toContain(secret);
+    }
+  });
+
+  it('rejects a bad option with a message naming it', async () => {
+    const bad = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', '--media-port', 'lots']);
+    let err = '';
+    bad.stderr.on('data', (d) => {
+      err += d.toString();
+    });
+    const code = await new Promise((resolve) => bad.on('exit', resolve));
+    expect(code).toBe(2);
+    expect(err).toContain('--media-port');
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    child.kill('SIGTERM');
+    expect(await exited).toEqual({ code: 0, signal: null });
+  });
+});
