@@ -1,5 +1,5 @@
-import nodeDataChannel from 'node-datachannel';
 import type { PeerConnection } from 'node-datachannel';
+import nodeDataChannel from 'node-datachannel';
 
 /** A node-datachannel peer for bots: loopback only, descriptions returned after gathering. */
 export function createBotPeer(name: string): PeerConnection {

@@ -1,10 +1,10 @@
-import nodeDataChannel from 'node-datachannel';
-import type { PeerConnection, Track } from 'node-datachannel';
-import { parseServerMessage, PROTOCOL_VERSION } from '@sotto/protocol';
 import type { ServerMessage, TrackSlot } from '@sotto/protocol';
+import { PROTOCOL_VERSION, parseServerMessage } from '@sotto/protocol';
+import type { PeerConnection, Track } from 'node-datachannel';
+import nodeDataChannel from 'node-datachannel';
 import WebSocket from 'ws';
-import { isRtcp, RtpView } from '../../packages/server/src/sfu/rtp/rtp-view.ts';
 import { buildReceiverReport } from '../../packages/server/src/sfu/rtp/rtcp.ts';
+import { isRtcp, RtpView } from '../../packages/server/src/sfu/rtp/rtp-view.ts';
 import { isVp8KeyFrame } from '../../packages/server/src/sfu/rtp/vp8.ts';
 import { createBotPeer, localDescription } from './bot-peer.ts';
 import { RtpWriter } from './rtp-writer.ts';

@@ -60,7 +60,9 @@ describe('clear messages when things go wrong', () => {
     const { page } = await newPage(browser, server.url);
     await joinThroughUi(page, `${server.url}/lost-room`, 'Lonely');
     await server.close();
-    await expect.poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 }).toContain('connection to the server was lost');
+    await expect
+      .poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
+      .toContain('connection to the server was lost');
     await page.getByRole('button', { name: 'Rejoin' }).waitFor();
   });
 });

@@ -32,7 +32,9 @@ async function connectionFacts(page: Page): Promise<ConnectionFacts[]> {
           }
         });
         return {
-          transceivers: pc.getTransceivers().map((t) => ({ mid: t.mid, kind: t.receiver.track.kind, direction: t.currentDirection ?? '' })),
+          transceivers: pc
+            .getTransceivers()
+            .map((t) => ({ mid: t.mid, kind: t.receiver.track.kind, direction: t.currentDirection ?? '' })),
           remotePort,
           dtlsState,
           srtpCipher,

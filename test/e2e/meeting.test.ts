@@ -1,6 +1,6 @@
+import type { RunningServer } from '@sotto/server';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningServer } from '@sotto/server';
 import { expectLiveVideos, inboundSummary, joinThroughUi, launchBrowser, newPage, waitFor } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
 
@@ -29,11 +29,15 @@ describe('three people meet through the UI', () => {
     }
     for (const page of pages) {
       await expectLiveVideos(page, 2);
-      const audio = await waitFor('audio', () => inboundSummary(page), (s) => s.audioStreams >= 2 && s.audioBytes > 2000);
+      const audio = await waitFor(
+        'audio',
+        () => inboundSummary(page),
+        (s) => s.audioStreams >= 2 && s.audioBytes > 2000,
+      );
       expect(audio.audioStreams).toBeGreaterThanOrEqual(2);
       await expect.poll(() => page.locator('.tile').count()).toBe(3);
     }
-    const [ana, bo, cy] = pages as [typeof pages[0], typeof pages[0], typeof pages[0]];
+    const [ana, bo, cy] = pages as [(typeof pages)[0], (typeof pages)[0], (typeof pages)[0]];
     await cy.getByRole('button', { name: 'Leave' }).click();
     for (const page of [ana, bo]) {
       await expect.poll(() => page.locator('.tile').count(), { timeout: 2000 }).toBe(2);

@@ -37,7 +37,11 @@ describe('bad input on the signaling socket', () => {
     socket.send('{not json');
     expect(await socket.next()).toMatchObject({ type: 'error', id: null, code: 'bad-json' });
     expect(await socket.request({ type: 'teleport', id: 2 })).toMatchObject({ type: 'error', id: 2, code: 'bad-message' });
-    expect(await socket.request({ type: 'join', id: 3, room: 42, name: 'x' })).toMatchObject({ type: 'error', id: 3, code: 'bad-message' });
+    expect(await socket.request({ type: 'join', id: 3, room: 42, name: 'x' })).toMatchObject({
+      type: 'error',
+      id: 3,
+      code: 'bad-message',
+    });
     expect(await socket.request({ type: 'join', id: 4, room: '../etc', name: 'x' })).toMatchObject({ code: 'bad-message' });
     expect(await socket.request({ type: 'join', id: 5, room: ROOM, name: '' })).toMatchObject({ code: 'bad-message' });
     socket.send('[]');
@@ -64,10 +68,18 @@ describe('bad input on the signaling socket', () => {
     const socket = await hello();
     expect(await socket.request({ type: 'mute', id: 2, kind: 'audio', muted: true })).toMatchObject({ code: 'not-joined' });
     expect(await socket.request({ type: 'join', id: 3, room: 'another-room', name: 'x' })).toMatchObject({ type: 'ok' });
-    expect(await socket.request({ type: 'join', id: 4, room: 'another-room', name: 'x' })).toMatchObject({ code: 'already-joined' });
-    expect(await socket.request({ type: 'answer', id: 5, revision: 77, sdp: 'v=0 nonsense sdp' })).toMatchObject({ code: 'bad-state' });
-    expect(await socket.request({ type: 'publish', id: 6, source: 'camera', sdp: 'v=0 nonsense sdp' })).toMatchObject({ code: 'bad-sdp' });
-    expect(await socket.request({ type: 'relay', id: 7, to: 'nobody', payload: 'AAAA' })).toMatchObject({ code: 'unknown-member' });
+    expect(await socket.request({ type: 'join', id: 4, room: 'another-room', name: 'x' })).toMatchObject({
+      code: 'already-joined',
+    });
+    expect(await socket.request({ type: 'answer', id: 5, revision: 77, sdp: 'v=0 nonsense sdp' })).toMatchObject({
+      code: 'bad-state',
+    });
+    expect(await socket.request({ type: 'publish', id: 6, source: 'camera', sdp: 'v=0 nonsense sdp' })).toMatchObject({
+      code: 'bad-sdp',
+    });
+    expect(await socket.request({ type: 'relay', id: 7, to: 'nobody', payload: 'AAAA' })).toMatchObject({
+      code: 'unknown-member',
+    });
     socket.ws.close();
   });
 
@@ -83,7 +95,8 @@ describe('bad input on the signaling socket', () => {
 
   it('rate-limits a flood, then closes it with a policy code', async () => {
     const flood = await hello();
-    for (let i = 0; i < 400 && flood.ws.readyState === flood.ws.OPEN; i++) flood.send({ type: 'mute', id: 100 + i, kind: 'audio', muted: true });
+    for (let i = 0; i < 400 && flood.ws.readyState === flood.ws.OPEN; i++)
+      flood.send({ type: 'mute', id: 100 + i, kind: 'audio', muted: true });
     expect((await flood.waitClosed()).code).toBe(CLOSE_CODES.policy);
     expect(flood.messages.some((m) => m.code === 'rate-limited')).toBe(true);
   });
@@ -94,7 +107,10 @@ describe('bad input on the signaling socket', () => {
     const d = await Bot.join({ serverUrl: server.url, room: ROOM, name: 'd', videoBitrate: 0 });
     bots.push(d);
     const full = await hello();
-    expect(await full.request({ type: 'join', id: 2, room: ROOM, name: 'e' })).toMatchObject({ type: 'error', code: 'room-full' });
+    expect(await full.request({ type: 'join', id: 2, room: ROOM, name: 'e' })).toMatchObject({
+      type: 'error',
+      code: 'room-full',
+    });
     full.ws.close();
     await d.leave();
     await c.leave();

@@ -23,7 +23,11 @@ describe('SFU feedback: key frames, NACKs, receiver reports', () => {
     await new Promise((r) => setTimeout(r, 500));
     const viewer = await Bot.join({ serverUrl: server.url, room: 'kf-room', name: 'viewer', videoBitrate: 0, audio: false });
     bots.push(viewer);
-    await until('viewer receives video', () => [...viewer.received.values()].some((s) => s.kind === 'video' && s.keyFrames > 0), 5000);
+    await until(
+      'viewer receives video',
+      () => [...viewer.received.values()].some((s) => s.kind === 'video' && s.keyFrames > 0),
+      5000,
+    );
     const video = [...viewer.received.values()].find((s) => s.kind === 'video');
     const audio = [...viewer.received.values()].find((s) => s.kind === 'audio');
     if (!video || !audio) throw new Error('expected audio and video from the publisher');

@@ -30,14 +30,18 @@ describe('participants that vanish', () => {
 
   it('socket closed abruptly (tab killed)', async () => {
     const victim = await Bot.join({ serverUrl: server.url, room: 'vanish-room', name: 'v1', videoBitrate: 100_000 });
-    await watcher.waitForEvent((m) => m.type === 'tracks' && m.slots.some((s) => s.memberId === victim.memberId && s.kind === 'video'));
+    await watcher.waitForEvent(
+      (m) => m.type === 'tracks' && m.slots.some((s) => s.memberId === victim.memberId && s.kind === 'video'),
+    );
     victim.close();
     expect(await expectRemovedWithin10s(victim)).toBeLessThan(2000);
   });
 
   it('media connections closed while the socket stays open', async () => {
     const victim = await Bot.join({ serverUrl: server.url, room: 'vanish-room', name: 'v2', videoBitrate: 100_000 });
-    await watcher.waitForEvent((m) => m.type === 'tracks' && m.slots.some((s) => s.memberId === victim.memberId && s.kind === 'video'));
+    await watcher.waitForEvent(
+      (m) => m.type === 'tracks' && m.slots.some((s) => s.memberId === victim.memberId && s.kind === 'video'),
+    );
     await new Promise((r) => setTimeout(r, 500));
     victim.stopMedia();
     await expectRemovedWithin10s(victim);

@@ -39,7 +39,8 @@ export async function throwBadInput(serverUrl: string, room: string): Promise<nu
 
   const flood = await hello();
   await flood.request({ type: 'join', id: 2, room, name: 'flood' });
-  for (let i = 0; i < 400 && flood.ws.readyState === flood.ws.OPEN; i++) flood.send({ type: 'mute', id: 10 + i, kind: 'audio', muted: i % 2 === 0 });
+  for (let i = 0; i < 400 && flood.ws.readyState === flood.ws.OPEN; i++)
+    flood.send({ type: 'mute', id: 10 + i, kind: 'audio', muted: i % 2 === 0 });
   closes.push((await flood.waitClosed()).code);
   return closes;
 }

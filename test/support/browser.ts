@@ -82,7 +82,12 @@ export async function inboundSummary(page: Page): Promise<InboundSummary> {
 }
 
 /** Polls `check` until it returns true, or fails after `timeoutMs` with `what` and the last value. */
-export async function waitFor<T>(what: string, read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 15000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  read: () => Promise<T>,
+  check: (value: T) => boolean,
+  timeoutMs = 15000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T = await read();
   while (!check(last)) {
@@ -95,7 +100,12 @@ export async function waitFor<T>(what: string, read: () => Promise<T>, check: (v
 
 /** Waits until `count` remote videos are decoding and keep advancing. */
 export async function expectLiveVideos(page: Page, count: number, timeoutMs = 15000): Promise<void> {
-  const first = await waitFor(`${count} decoding videos`, () => inboundSummary(page), (s) => s.videoFrames.length >= count, timeoutMs);
+  const first = await waitFor(
+    `${count} decoding videos`,
+    () => inboundSummary(page),
+    (s) => s.videoFrames.length >= count,
+    timeoutMs,
+  );
   const before = first.videoFrames.reduce((a, b) => a + b, 0);
   await waitFor(
     `${count} videos advancing`,

@@ -35,7 +35,8 @@ export class RawSocket {
     for (;;) {
       const found = this.messages.slice(start).find(match);
       if (found) return found;
-      if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(this.messages.slice(start)).slice(0, 300)}`);
+      if (Date.now() > deadline)
+        throw new Error(`no matching message; got ${JSON.stringify(this.messages.slice(start)).slice(0, 300)}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -83,7 +83,9 @@ export class Conference extends Emitter<ConferenceEvents> {
       const signaling = await SignalingClient.connect(base.toString());
       this.#signaling = signaling;
       signaling.on('event', (event) => this.#onEvent(event));
-      signaling.on('closed', () => this.#disconnect(new ConferenceError('connection-lost', 'the connection to the server was lost')));
+      signaling.on('closed', () =>
+        this.#disconnect(new ConferenceError('connection-lost', 'the connection to the server was lost')),
+      );
       const result = parseResult(
         JoinResult,
         await signaling.request({ type: 'join', room: this.options.room, name: this.options.displayName }),
@@ -93,10 +95,13 @@ export class Conference extends Emitter<ConferenceEvents> {
       for (const info of result.members) this.#participants.set(info.id, participantFromInfo(info));
       this.#receive = new ReceiveConnection(signaling, this.#microphoneTrack, this.#iceServers);
       this.#receive.on('slots', (slots) => this.#applySlots(slots));
-      this.#receive.on('failed', () => this.#disconnect(new ConferenceError('media-failed', 'the media connection to the server failed')));
+      this.#receive.on('failed', () =>
+        this.#disconnect(new ConferenceError('media-failed', 'the media connection to the server failed')),
+      );
       this.#state = 'joined';
       if (!this.#microphoneTrack) this.#sendMute('audio', true);
-      if (this.#cameraTrack) this.#camera = await PublishConnection.open(signaling, 'camera', this.#cameraTrack, this.#iceServers);
+      if (this.#cameraTrack)
+        this.#camera = await PublishConnection.open(signaling, 'camera', this.#cameraTrack, this.#iceServers);
       else this.#sendMute('video', true);
       for (const participant of this.#participants.values()) this.emit('participant-joined', participant);
     } catch (error) {
@@ -150,7 +155,11 @@ export class Conference extends Emitter<ConferenceEvents> {
         return;
       }
       case 'member-updated':
-        this.#update(event.member.id, { name: event.member.name, audioMuted: event.member.audioMuted, videoMuted: event.member.videoMuted });
+        this.#update(event.member.id, {
+          name: event.member.name,
+          audioMuted: event.member.audioMuted,
+          videoMuted: event.member.videoMuted,
+        });
         return;
       case 'offer':
         this.#receive?.handleOffer(event.revision, event.sdp);

@@ -19,7 +19,9 @@ export async function openLocalMedia(request: LocalMediaRequest): Promise<LocalM
     throw new ConferenceError('media-failed', 'this page cannot use camera or microphone: open it on localhost or over HTTPS');
   }
   const constraint = (value: boolean | { deviceId?: string }, base: MediaTrackConstraints = {}) =>
-    value === false ? false : { ...base, ...(typeof value === 'object' && value.deviceId ? { deviceId: { exact: value.deviceId } } : {}) };
+    value === false
+      ? false
+      : { ...base, ...(typeof value === 'object' && value.deviceId ? { deviceId: { exact: value.deviceId } } : {}) };
   try {
     const stream = await navigator.mediaDevices.getUserMedia({
       audio: constraint(request.audio, { echoCancellation: true, noiseSuppression: true }),

@@ -1,5 +1,5 @@
-import { parseResult, PublishResult } from '@sotto/protocol';
 import type { VideoSource } from '@sotto/protocol';
+import { PublishResult, parseResult } from '@sotto/protocol';
 import type { SignalingClient } from './signaling-client.ts';
 
 /** Restricts a transceiver to VP8 (what the SFU forwards), where the browser lets us. */

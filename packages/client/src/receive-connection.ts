@@ -48,10 +48,12 @@ export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
   }
 
   handleOffer(revision: number, sdp: string): void {
-    this.#queue = this.#queue.then(() => this.#answer(revision, sdp)).catch((error) => {
-      console.error('could not apply the server offer', error);
-      this.emit('failed');
-    });
+    this.#queue = this.#queue
+      .then(() => this.#answer(revision, sdp))
+      .catch((error) => {
+        console.error('could not apply the server offer', error);
+        this.emit('failed');
+      });
   }
 
   async #answer(revision: number, sdp: string): Promise<void> {
@@ -86,7 +88,13 @@ export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
     for (const slot of this.#slotTable) {
       const transceiver = byMid.get(slot.mid);
       if (!transceiver || !slot.memberId || !slot.source) continue;
-      resolved.push({ mid: slot.mid, kind: slot.kind, memberId: slot.memberId, source: slot.source, track: transceiver.receiver.track });
+      resolved.push({
+        mid: slot.mid,
+        kind: slot.kind,
+        memberId: slot.memberId,
+        source: slot.source,
+        track: transceiver.receiver.track,
+      });
     }
     this.emit('slots', resolved);
   }

@@ -1,5 +1,5 @@
 import type { ErrorCode, ServerMessage } from '@sotto/protocol';
-import { parseServerMessage, PROTOCOL_VERSION } from '@sotto/protocol';
+import { PROTOCOL_VERSION, parseServerMessage } from '@sotto/protocol';
 import { Emitter } from './emitter.ts';
 
 export type ServerEvent = Exclude<ServerMessage, { type: 'ok' } | { type: 'error' }>;

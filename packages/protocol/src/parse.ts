@@ -1,11 +1,9 @@
 import * as v from 'valibot';
-import { ClientMessage, CLIENT_MESSAGE_TYPES } from './client-messages.ts';
+import { CLIENT_MESSAGE_TYPES, ClientMessage } from './client-messages.ts';
 import type { ErrorCode } from './errors.ts';
 import { ServerMessage } from './server-messages.ts';
 
-export type ParseResult<T> =
-  | { ok: true; message: T }
-  | { ok: false; code: ErrorCode; message: string; id: number | null };
+export type ParseResult<T> = { ok: true; message: T } | { ok: false; code: ErrorCode; message: string; id: number | null };
 
 /** The request id of a raw object, if it has a usable one, so errors can be matched to requests. */
 function requestIdOf(raw: unknown): number | null {

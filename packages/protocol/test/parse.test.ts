@@ -329,9 +329,14 @@ describe('parseServerMessage', () => {
     });
   }
 
-  it('accepts an ok with any result, including none', () => {
-    expect(server({ type: 'ok', id: 1, result: null }).ok).toBe(true);
-    expect(server({ type: 'ok', id: 1 }).ok).toBe(true);
+  it('accepts an ok with any result value', () => {
+    for (const result of [null, {}, 'text', 0, [1, 2]]) {
+      expect(success(server({ type: 'ok', id: 1, result }))).toEqual({ type: 'ok', id: 1, result });
+    }
+  });
+
+  it('rejects an ok without an id', () => {
+    expect(failure(server({ type: 'ok', result: {} })).message).toMatch(/^id: /);
   });
 
   it('rejects an unknown server type and keeps the id', () => {

@@ -21,8 +21,7 @@ export function Home() {
         }}
       >
         <label>
-          Or join by name{' '}
-          <input value={name} onInput={(e) => setName(e.currentTarget.value.trim())} placeholder="room-name" />
+          Or join by name <input value={name} onInput={(e) => setName(e.currentTarget.value.trim())} placeholder="room-name" />
         </label>
         <button type="submit" disabled={!valid}>
           Join

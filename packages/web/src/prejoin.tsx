@@ -54,9 +54,12 @@ export function PreJoin({ room, onJoin }: Props) {
   }, [micOn, camOn, micId, camId]);
 
   // Release the previous tracks whenever new ones replace them, and on leaving this screen.
-  useEffect(() => () => {
-    if (!handedOver.current) stopAll(media);
-  }, [media]);
+  useEffect(
+    () => () => {
+      if (!handedOver.current) stopAll(media);
+    },
+    [media],
+  );
 
   const join = (e: Event) => {
     e.preventDefault();
@@ -90,7 +93,10 @@ export function PreJoin({ room, onJoin }: Props) {
         <div class="row">
           <label>
             Microphone{' '}
-            <select value={micId ?? media.microphone?.getSettings().deviceId ?? ''} onChange={(e) => setMicId(e.currentTarget.value)}>
+            <select
+              value={micId ?? media.microphone?.getSettings().deviceId ?? ''}
+              onChange={(e) => setMicId(e.currentTarget.value)}
+            >
               {devices.microphones.map((d, i) => (
                 <option key={d.deviceId} value={d.deviceId}>
                   {d.label || `Microphone ${i + 1}`}

@@ -1,5 +1,39 @@
-const ADJECTIVES = ['amber', 'brisk', 'calm', 'dusky', 'eager', 'fern', 'gentle', 'hazel', 'ivory', 'jolly', 'keen', 'lunar', 'misty', 'noble', 'olive', 'quiet'];
-const NOUNS = ['otter', 'heron', 'maple', 'comet', 'harbor', 'falcon', 'meadow', 'quill', 'ember', 'willow', 'lynx', 'delta', 'cedar', 'badger', 'raven', 'tide'];
+const ADJECTIVES = [
+  'amber',
+  'brisk',
+  'calm',
+  'dusky',
+  'eager',
+  'fern',
+  'gentle',
+  'hazel',
+  'ivory',
+  'jolly',
+  'keen',
+  'lunar',
+  'misty',
+  'noble',
+  'olive',
+  'quiet',
+];
+const NOUNS = [
+  'otter',
+  'heron',
+  'maple',
+  'comet',
+  'harbor',
+  'falcon',
+  'meadow',
+  'quill',
+  'ember',
+  'willow',
+  'lynx',
+  'delta',
+  'cedar',
+  'badger',
+  'raven',
+  'tide',
+];
 const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 
 /**
@@ -8,7 +42,7 @@ const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
  */
 export function randomRoomName(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(14));
-  const pick = <T,>(list: readonly T[], byte: number): T => list[byte % list.length] as T;
+  const pick = <T>(list: readonly T[], byte: number): T => list[byte % list.length] as T;
   let suffix = '';
   for (const byte of bytes.subarray(2)) suffix += ALPHABET[byte % ALPHABET.length];
   return `${pick(ADJECTIVES, bytes[0] ?? 0)}-${pick(NOUNS, bytes[1] ?? 0)}-${suffix}`;

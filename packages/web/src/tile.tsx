@@ -26,7 +26,7 @@ export function Tile({ name, participantId, videoTrack, audioTrack, audioMuted, 
       {audioTrack && !self && <AudioPlayer track={audioTrack} />}
       <figcaption>
         {audioMuted && (
-          <span class="muted" title="Microphone off" aria-label="Microphone off">
+          <span class="muted" role="img" title="Microphone off" aria-label="Microphone off">
             🔇
           </span>
         )}

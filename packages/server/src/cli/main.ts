@@ -1,5 +1,5 @@
-import { Engine } from '../sfu/engine/engine.ts';
 import { startServer } from '../server.ts';
+import { Engine } from '../sfu/engine/engine.ts';
 import { configFromArgs, USAGE } from './options.ts';
 
 async function main(): Promise<void> {

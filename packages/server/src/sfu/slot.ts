@@ -47,7 +47,14 @@ export class Slot implements PacketSink {
 
   #rtxSequence = Math.floor(Math.random() * 0x10000);
 
-  constructor(mid: string, kind: MediaKind, ssrc: number, rtxSsrc: number | null, track: EngineTrack, now: () => number = Date.now) {
+  constructor(
+    mid: string,
+    kind: MediaKind,
+    ssrc: number,
+    rtxSsrc: number | null,
+    track: EngineTrack,
+    now: () => number = Date.now,
+  ) {
     this.mid = mid;
     this.kind = kind;
     this.ssrc = ssrc;

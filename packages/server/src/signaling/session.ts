@@ -1,5 +1,5 @@
 import type { ClientMessage, ErrorCode, ServerMessage } from '@sotto/protocol';
-import { CLOSE_CODES, parseClientMessage, PROTOCOL_VERSION } from '@sotto/protocol';
+import { CLOSE_CODES, PROTOCOL_VERSION, parseClientMessage } from '@sotto/protocol';
 import type { ConferenceService } from '../conference/conference-service.ts';
 import type { Member } from '../conference/member.ts';
 import type { Room } from '../conference/room.ts';
@@ -74,7 +74,11 @@ export class Session {
     if (message.type === 'hello') {
       if (this.#helloDone) throw new ProtocolError('already-hello', 'hello was already sent');
       if (message.protocol !== PROTOCOL_VERSION) {
-        this.#sendError(message.id, 'protocol-version', `this server speaks protocol ${PROTOCOL_VERSION}, not ${message.protocol}; reload the page`);
+        this.#sendError(
+          message.id,
+          'protocol-version',
+          `this server speaks protocol ${PROTOCOL_VERSION}, not ${message.protocol}; reload the page`,
+        );
         this.close(CLOSE_CODES.protocolVersion, 'protocol version mismatch');
         return;
       }

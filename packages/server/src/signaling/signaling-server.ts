@@ -1,8 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CLOSE_CODES, MAX_FRAME_BYTES } from '@sotto/protocol';
-import { WebSocketServer } from 'ws';
 import type { WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { ConferenceService } from '../conference/conference-service.ts';
 import type { SessionOptions } from './session.ts';
 import { Session } from './session.ts';

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import nodeDataChannel from 'node-datachannel';
 import type { Audio, PeerConnection, Track, Video } from 'node-datachannel';
+import nodeDataChannel from 'node-datachannel';
 
 export type ConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 

@@ -23,7 +23,8 @@ export function preparePublishOffer(sdp: string, codec: string): PublishOffer {
   }
   if (session.media.length !== 1) throw new SdpError('a publish offer must have exactly one m-line');
   const media = session.media[0];
-  if (!media || (media.type !== 'video' && media.type !== 'audio')) throw new SdpError('a publish offer must carry audio or video');
+  if (!media || (media.type !== 'video' && media.type !== 'audio'))
+    throw new SdpError('a publish offer must carry audio or video');
   const wanted = media.rtp.find((r) => r.codec.toLowerCase() === codec.toLowerCase());
   if (!wanted) throw new SdpError(`the offer has no ${codec} codec`);
   const keep = new Set([wanted.payload]);

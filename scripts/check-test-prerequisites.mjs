@@ -1,0 +1,8 @@
+// Fails early, with the fix, when a machine lacks what the browser tests need.
+import { existsSync } from 'node:fs';
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (!existsSync(chromium)) {
+  console.error(`The browser tests need Debian's Chromium at ${chromium}.\nInstall it with: sudo apt-get install -y chromium`);
+  process.exit(1);
+}
