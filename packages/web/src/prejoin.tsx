@@ -94,6 +94,7 @@ export function PreJoin({ room, onJoin }: Props) {
           <label>
             Microphone{' '}
             <select
+              aria-label="Microphone"
               value={micId ?? media.microphone?.getSettings().deviceId ?? ''}
               onChange={(e) => setMicId(e.currentTarget.value)}
             >
@@ -106,7 +107,11 @@ export function PreJoin({ room, onJoin }: Props) {
           </label>
           <label>
             Camera{' '}
-            <select value={camId ?? media.camera?.getSettings().deviceId ?? ''} onChange={(e) => setCamId(e.currentTarget.value)}>
+            <select
+              aria-label="Camera"
+              value={camId ?? media.camera?.getSettings().deviceId ?? ''}
+              onChange={(e) => setCamId(e.currentTarget.value)}
+            >
               {devices.cameras.map((d, i) => (
                 <option key={d.deviceId} value={d.deviceId}>
                   {d.label || `Camera ${i + 1}`}
