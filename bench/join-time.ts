@@ -39,7 +39,7 @@ export async function measureJoinTime(runs: number): Promise<{ samples: number[]
     ...defaultConfig(),
     port: 0,
     host: '127.0.0.1',
-    mediaPort: 43500,
+    mediaPort: 28500,
     publicIp: '127.0.0.1',
     webRoot: fileURLToPath(new URL('../packages/web/dist', import.meta.url)),
   });

@@ -23,7 +23,7 @@ const totalPackets = (bots: Bot[]) => bots.reduce((n, b) => n + [...b.received.v
 
 /** One run: N bots in one room, each sending video + audio, each receiving everyone else. */
 async function runOnce(options: LoadOptions, run: number): Promise<LoadResult> {
-  const port = 42000 + run * 2;
+  const port = 29000 + run * 2; // below the ephemeral port range
   const server = await startSottoProcess(port, port + 1);
   const bots: Bot[] = [];
   try {
@@ -50,7 +50,8 @@ async function runOnce(options: LoadOptions, run: number): Promise<LoadResult> {
       rssMiB: Math.max(...rss),
       packetsForwardedPerSecond: packets / elapsed,
       cpuMicrosPerPacket: (cpuMs * 1000) / packets,
-      bitrateInMbps: (bytes * 8) / elapsed / (options.bots - 1) / 1e6,
+      // Every bot receives every other: bots × (bots − 1) streams.
+      bitrateInMbps: (bytes * 8) / elapsed / (options.bots * (options.bots - 1)) / 1e6,
     };
   } finally {
     for (const bot of bots) bot.close();
@@ -79,5 +80,5 @@ export async function runLoad(options: LoadOptions): Promise<{ runs: LoadResult[
 }
 
 export function format(r: LoadResult): string {
-  return `server CPU ${r.cpuPercent.toFixed(1)}% of a core, RSS ${r.rssMiB.toFixed(0)} MiB, ${r.packetsForwardedPerSecond.toFixed(0)} packets/s forwarded, ${r.cpuMicrosPerPacket.toFixed(1)} µs CPU per forwarded packet, ${r.bitrateInMbps.toFixed(2)} Mbit/s received per sender per receiver`;
+  return `server CPU ${r.cpuPercent.toFixed(1)}% of a core, RSS ${r.rssMiB.toFixed(0)} MiB, ${r.packetsForwardedPerSecond.toFixed(0)} packets/s forwarded, ${r.cpuMicrosPerPacket.toFixed(1)} µs CPU per forwarded packet, ${r.bitrateInMbps.toFixed(2)} Mbit/s per forwarded stream`;
 }

@@ -50,7 +50,7 @@ describe('peer connection layout (DESIGN.md): proven with real browsers', () => 
   let mediaPort: number;
 
   beforeAll(async () => {
-    mediaPort = 41000 + Math.floor(Math.random() * 1000);
+    mediaPort = 32000 + Math.floor(Math.random() * 700);
     server = await startTestServer({ mediaPort });
     browser = await launchBrowser();
   });

@@ -8,7 +8,7 @@ import { until } from '../support/until.ts';
 describe('sotto start', () => {
   let child: ChildProcess;
   let output = '';
-  const port = 30000 + Math.floor(Math.random() * 10000);
+  const port = 30000 + 2 * Math.floor(Math.random() * 1000);
   const mediaPort = port + 1;
   const url = `http://127.0.0.1:${port}`;
 

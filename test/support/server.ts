@@ -2,7 +2,8 @@ import { fileURLToPath } from 'node:url';
 import type { RunningServer, ServerConfig } from '@sotto/server';
 import { defaultConfig, startServer } from '@sotto/server';
 
-let nextMediaPort = 20000 + Math.floor(Math.random() * 20000);
+// Below the kernel's ephemeral range (32768+), so no outgoing socket can hold the port.
+let nextMediaPort = 20000 + Math.floor(Math.random() * 9000);
 
 /** A real server in this process on free ports, serving the built web app. */
 export function startTestServer(overrides: Partial<ServerConfig> = {}): Promise<RunningServer> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ParseResult } from '../src/index.ts';
 import {
   CLIENT_MESSAGE_TYPES,
   HelloResult,
@@ -12,7 +13,6 @@ import {
   parseResult,
   parseServerMessage,
 } from '../src/index.ts';
-import type { ParseResult } from '../src/index.ts';
 
 const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 
@@ -366,9 +366,7 @@ describe('parseServerMessage', () => {
   });
 
   it('rejects a track slot with an unknown source', () => {
-    const result = failure(
-      server({ type: 'tracks', slots: [{ mid: '0', kind: 'video', memberId: 'm1', source: 'window' }] }),
-    );
+    const result = failure(server({ type: 'tracks', slots: [{ mid: '0', kind: 'video', memberId: 'm1', source: 'window' }] }));
     expect(result.message).toMatch(/^slots\.0\.source: /);
   });
 

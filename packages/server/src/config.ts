@@ -6,7 +6,7 @@ export const ServerConfig = v.object({
   /** HTTP + WebSocket port. */
   port: Port,
   /** Address the HTTP server listens on. */
-  host: v.string(),
+  host: v.pipe(v.string(), v.minLength(1, 'host must not be empty')),
   /** The one UDP port for all media. */
   mediaPort: Port,
   /** Address announced to browsers for media; unset = every local interface (localhost and LAN). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MEDIA_SILENCE_TIMEOUT_MS, isMediaDead } from '../src/sfu/liveness.ts';
+import { isMediaDead, MEDIA_SILENCE_TIMEOUT_MS } from '../src/sfu/liveness.ts';
 
 const NOW = 1_700_000_000_000;
 

@@ -32,7 +32,7 @@ describe('PacketCache', () => {
   it('overwrites the oldest entries as a ring', () => {
     const cache = new PacketCache(4);
     const stored = Array.from({ length: 6 }, (_, i) => packet(i));
-    stored.forEach((p, i) => cache.put(i, p));
+    for (const [i, p] of stored.entries()) cache.put(i, p);
     expect(cache.get(0)).toBeUndefined();
     expect(cache.get(1)).toBeUndefined();
     for (let i = 2; i < 6; i++) expect(cache.get(i)).toBe(stored[i]);

@@ -7,9 +7,13 @@ const AUDIO_RATE = 48000;
 const T0 = 1_700_000_000_000;
 
 /** Feeds packets with perfectly regular arrival: `stepTicks` per packet, `stepMs` apart. */
-function feed(stats: ReceiveStats, sequences: number[], opts: { ts0?: number; stepTicks?: number; stepMs?: number; t0?: number } = {}) {
+function feed(
+  stats: ReceiveStats,
+  sequences: number[],
+  opts: { ts0?: number; stepTicks?: number; stepMs?: number; t0?: number } = {},
+) {
   const { ts0 = 1000, stepTicks = 960, stepMs = 20, t0 = T0 } = opts;
-  sequences.forEach((seq, i) => stats.onPacket(seq, (ts0 + i * stepTicks) >>> 0, t0 + i * stepMs));
+  for (const [i, seq] of sequences.entries()) stats.onPacket(seq, (ts0 + i * stepTicks) >>> 0, t0 + i * stepMs);
 }
 
 function range(from: number, count: number): number[] {

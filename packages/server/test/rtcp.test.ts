@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import type { ReportBlock } from '../src/sfu/rtp/rtcp.ts';
 import {
-  RTCP_PSFB,
-  RTCP_RR,
-  RTCP_RTPFB,
-  RTCP_SR,
   buildNack,
   buildPli,
   buildReceiverReport,
   parseRtcp,
+  RTCP_PSFB,
+  RTCP_RR,
+  RTCP_RTPFB,
+  RTCP_SR,
   rewriteSenderReport,
 } from '../src/sfu/rtp/rtcp.ts';
-import type { ReportBlock } from '../src/sfu/rtp/rtcp.ts';
 
 /** Big-endian byte writers, so fixtures do not depend on the code under test. */
 function u16(n: number): number[] {

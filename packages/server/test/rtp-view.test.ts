@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RtpView, isRtcp, writeRetransmission, writeRewritten } from '../src/sfu/rtp/rtp-view.ts';
+import { isRtcp, RtpView, writeRetransmission, writeRewritten } from '../src/sfu/rtp/rtp-view.ts';
 
 interface PacketSpec {
   version?: number;
@@ -330,25 +330,7 @@ describe('writeRewritten', () => {
     const written = writeRewritten(view, rewrite, out);
     expect(written.length).toBe(17);
     expect(written.buffer).toBe(out.buffer);
-    expect([...written]).toEqual([
-      0x80,
-      0x80 | 100,
-      0x12,
-      0x34,
-      0x89,
-      0xab,
-      0xcd,
-      0xef,
-      0x0b,
-      0xad,
-      0xf0,
-      0x0d,
-      1,
-      2,
-      3,
-      4,
-      5,
-    ]);
+    expect([...written]).toEqual([0x80, 0x80 | 100, 0x12, 0x34, 0x89, 0xab, 0xcd, 0xef, 0x0b, 0xad, 0xf0, 0x0d, 1, 2, 3, 4, 5]);
   });
 
   it('keeps a cleared marker cleared', () => {

@@ -28,7 +28,9 @@ Options:
   -h, --help        this text
 `;
 
-function numberOrUndefined(name: string, value: string | undefined): number | undefined {
+/** A whole number from a flag, else from its environment variable; errors name the one used. */
+function wholeNumber(flag: string, flagValue: string | undefined, envName: string, env: NodeJS.ProcessEnv): number | undefined {
+  const [name, value] = flagValue !== undefined ? [flag, flagValue] : [envName, env[envName]];
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
   if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number, not "${value}"`);
@@ -52,12 +54,12 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
   const defaults = defaultConfig();
   const config = validateConfig({
     ...defaults,
-    port: numberOrUndefined('--port', values.port ?? env.PORT) ?? defaults.port,
+    port: wholeNumber('--port', values.port, 'PORT', env) ?? defaults.port,
     host: values.host ?? env.SOTTO_HOST ?? defaults.host,
-    mediaPort: numberOrUndefined('--media-port', values['media-port'] ?? env.SOTTO_MEDIA_PORT) ?? defaults.mediaPort,
+    mediaPort: wholeNumber('--media-port', values['media-port'], 'SOTTO_MEDIA_PORT', env) ?? defaults.mediaPort,
     publicIp: values['public-ip'] ?? (env.SOTTO_PUBLIC_IP || undefined),
     maxMembersPerRoom:
-      numberOrUndefined('--max-members', values['max-members'] ?? env.SOTTO_MAX_MEMBERS) ?? defaults.maxMembersPerRoom,
+      wholeNumber('--max-members', values['max-members'], 'SOTTO_MAX_MEMBERS', env) ?? defaults.maxMembersPerRoom,
   });
   return { config, help: values.help === true };
 }

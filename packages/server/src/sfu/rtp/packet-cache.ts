@@ -8,7 +8,7 @@ export class PacketCache {
   readonly #mask: number;
 
   constructor(size = 512) {
-    if (size & (size - 1)) throw new Error('PacketCache size must be a power of two');
+    if (!Number.isInteger(size) || size < 1 || size & (size - 1)) throw new Error('PacketCache size must be a power of two');
     this.#slots = new Array(size);
     this.#sequences = new Int32Array(size).fill(-1);
     this.#mask = size - 1;

@@ -40,7 +40,10 @@ export class ReceiveStats {
     const arrival = (arrivalMs * this.#clockRate) / 1000;
     const transit = arrival - timestamp;
     if (!Number.isNaN(this.#lastTransit)) {
-      const d = Math.abs(transit - this.#lastTransit);
+      // Transit differences live modulo 2^32 (RFC 3550 A.8): a timestamp wrap is not a jump.
+      let diff = transit - this.#lastTransit;
+      diff -= Math.round(diff / 2 ** 32) * 2 ** 32;
+      const d = Math.abs(diff);
       this.#jitter += (d - this.#jitter) / 16;
     }
     this.#lastTransit = transit;

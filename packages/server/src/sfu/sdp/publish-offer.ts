@@ -32,7 +32,9 @@ export function preparePublishOffer(sdp: string, codec: string): PublishOffer {
   media.fmtp = (media.fmtp ?? []).filter((f) => keep.has(f.payload));
   media.rtcpFb = (media.rtcpFb ?? []).filter((f) => f.payload === '*' || keep.has(Number(f.payload)));
   media.payloads = [...keep].join(' ');
-  // SSRC groups name the RTX streams we just removed.
+  // SSRC groups name the RTX/FEC streams we just removed; drop those SSRCs' lines too.
+  const companions = new Set((media.ssrcGroups ?? []).flatMap((g) => g.ssrcs.split(' ').slice(1).map(Number)));
+  media.ssrcs = (media.ssrcs ?? []).filter((line) => !companions.has(Number(line.id)));
   delete media.ssrcGroups;
   return { sdp: write(session), kind: media.type, payloadType: wanted.payload };
 }

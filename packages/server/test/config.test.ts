@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, validateConfig } from '../src/config.ts';
+
+const VALID = {
+  port: 8080,
+  host: '0.0.0.0',
+  mediaPort: 10000,
+  maxMembersPerRoom: 50,
+  webRoot: '/srv/sotto/web',
+};
+
+function errorOf(input: Record<string, unknown>): ConfigError {
+  try {
+    validateConfig(input);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected validateConfig to throw');
+}
+
+describe('validateConfig', () => {
+  it('returns a valid config', () => {
+    expect(validateConfig(VALID)).toEqual(VALID);
+  });
+
+  it('accepts IPv4 and IPv6 public addresses', () => {
+    expect(validateConfig({ ...VALID, publicIp: '203.0.113.5' }).publicIp).toBe('203.0.113.5');
+    expect(validateConfig({ ...VALID, publicIp: '2001:db8::1' }).publicIp).toBe('2001:db8::1');
+  });
+
+  it('accepts the port range edges', () => {
+    expect(validateConfig({ ...VALID, port: 1, mediaPort: 65535 })).toMatchObject({ port: 1, mediaPort: 65535 });
+  });
+
+  it.each([
+    ['port', 0],
+    ['port', 65536],
+    ['port', 80.5],
+    ['port', '8080'],
+    ['mediaPort', -1],
+    ['mediaPort', 70000],
+    ['maxMembersPerRoom', 1],
+    ['maxMembersPerRoom', 1001],
+    ['host', 42],
+    ['webRoot', undefined],
+  ])('names %s in the error for %j', (key, value) => {
+    const error = errorOf({ ...VALID, [key]: value });
+    expect(error.message).toMatch(new RegExp(`^invalid ${key}: `));
+  });
+
+  it.each(['example.com', '256.1.1.1', '1.2.3', 'localhost', ''])('rejects the public IP %j with a clear message', (publicIp) => {
+    expect(errorOf({ ...VALID, publicIp }).message).toBe('invalid publicIp: public-ip must be an IPv4 or IPv6 address');
+  });
+
+  it('names the first bad key when several are bad', () => {
+    expect(errorOf({ ...VALID, port: 0, mediaPort: 0 }).message).toMatch(/^invalid port: /);
+  });
+});

@@ -1,0 +1,176 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { configFromArgs, defaultConfig, USAGE } from '../src/cli/options.ts';
+
+const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+function errorOf(argv: string[], env: NodeJS.ProcessEnv = {}): Error {
+  try {
+    configFromArgs(argv, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error);
+    return error as Error;
+  }
+  throw new Error(`expected configFromArgs(${JSON.stringify(argv)}) to throw`);
+}
+
+describe('defaultConfig', () => {
+  it('works on localhost without configuration', () => {
+    expect(defaultConfig()).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      mediaPort: 10000,
+      maxMembersPerRoom: 50,
+      webRoot: WEB_DIST,
+    });
+  });
+});
+
+describe('configFromArgs', () => {
+  it('uses the defaults with no flags and no environment', () => {
+    const { config, help } = configFromArgs([], {});
+    expect(help).toBe(false);
+    expect(config).toEqual(defaultConfig());
+    expect(config.publicIp).toBeUndefined();
+  });
+
+  it('ignores unrelated environment variables', () => {
+    expect(configFromArgs([], { HOME: '/root', NODE_ENV: 'production', HOSTNAME: 'box' }).config).toEqual(defaultConfig());
+  });
+
+  it('reads PORT, SOTTO_HOST, SOTTO_MEDIA_PORT, SOTTO_PUBLIC_IP and SOTTO_MAX_MEMBERS', () => {
+    const { config } = configFromArgs([], {
+      PORT: '9000',
+      SOTTO_HOST: '127.0.0.1',
+      SOTTO_MEDIA_PORT: '20000',
+      SOTTO_PUBLIC_IP: '203.0.113.9',
+      SOTTO_MAX_MEMBERS: '12',
+    });
+    expect(config).toEqual({
+      ...defaultConfig(),
+      port: 9000,
+      host: '127.0.0.1',
+      mediaPort: 20000,
+      publicIp: '203.0.113.9',
+      maxMembersPerRoom: 12,
+    });
+  });
+
+  it('treats empty environment variables as unset', () => {
+    const { config } = configFromArgs([], { PORT: '', SOTTO_MEDIA_PORT: '', SOTTO_PUBLIC_IP: '', SOTTO_MAX_MEMBERS: '' });
+    expect(config).toEqual(defaultConfig());
+  });
+
+  it('reads every flag', () => {
+    const { config } = configFromArgs(
+      ['--port', '8443', '--host', '::', '--media-port', '3478', '--public-ip', '2001:db8::2', '--max-members', '1000'],
+      {},
+    );
+    expect(config).toEqual({
+      ...defaultConfig(),
+      port: 8443,
+      host: '::',
+      mediaPort: 3478,
+      publicIp: '2001:db8::2',
+      maxMembersPerRoom: 1000,
+    });
+  });
+
+  it('accepts --flag=value', () => {
+    expect(configFromArgs(['--port=1234', '--media-port=4321'], {}).config).toMatchObject({ port: 1234, mediaPort: 4321 });
+  });
+
+  it('lets flags win over the environment', () => {
+    const { config } = configFromArgs(
+      ['--port', '1111', '--media-port', '2222', '--public-ip', '198.51.100.1', '--host', '10.0.0.1', '--max-members', '3'],
+      {
+        PORT: '9000',
+        SOTTO_MEDIA_PORT: '20000',
+        SOTTO_PUBLIC_IP: '203.0.113.9',
+        SOTTO_HOST: '127.0.0.1',
+        SOTTO_MAX_MEMBERS: '12',
+      },
+    );
+    expect(config).toMatchObject({
+      port: 1111,
+      mediaPort: 2222,
+      publicIp: '198.51.100.1',
+      host: '10.0.0.1',
+      maxMembersPerRoom: 3,
+    });
+  });
+
+  it('mixes flags and environment per key', () => {
+    const { config } = configFromArgs(['--port', '1111'], { PORT: '9000', SOTTO_MEDIA_PORT: '20000' });
+    expect(config).toMatchObject({ port: 1111, mediaPort: 20000 });
+  });
+
+  it('does not let a bad environment value matter when a flag overrides it', () => {
+    expect(configFromArgs(['--port', '1111'], { PORT: 'abc' }).config.port).toBe(1111);
+  });
+
+  it('reports --help and -h', () => {
+    expect(configFromArgs(['--help'], {}).help).toBe(true);
+    expect(configFromArgs(['-h'], {}).help).toBe(true);
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port must be a whole number, not "abc"/],
+    [['--port', '80.5'], /--port must be a whole number/],
+    [['--media-port', 'ten'], /--media-port must be a whole number/],
+    [['--max-members', '2x'], /--max-members must be a whole number/],
+  ])('rejects the non-integer %j naming the flag', (argv, message) => {
+    expect(errorOf(argv).message).toMatch(message);
+  });
+
+  it.each([
+    [['--port', '0'], /^invalid port: /],
+    [['--port', '65536'], /^invalid port: /],
+    [['--media-port', '99999'], /^invalid mediaPort: /],
+    [['--max-members', '1'], /^invalid maxMembersPerRoom: /],
+    [['--max-members', '5000'], /^invalid maxMembersPerRoom: /],
+    [['--public-ip', 'my.host.example'], /^invalid publicIp: public-ip must be an IPv4 or IPv6 address$/],
+  ])('rejects the out-of-range %j naming the key', (argv, message) => {
+    expect(errorOf(argv).message).toMatch(message);
+  });
+
+  it('rejects bad environment values, quoting the value', () => {
+    expect(errorOf([], { PORT: 'eighty' }).message).toContain('"eighty"');
+    expect(errorOf([], { SOTTO_MEDIA_PORT: '1.5' }).message).toContain('"1.5"');
+    expect(errorOf([], { SOTTO_MAX_MEMBERS: 'lots' }).message).toContain('"lots"');
+    expect(errorOf([], { PORT: '70000' }).message).toMatch(/^invalid port: /);
+    expect(errorOf([], { SOTTO_PUBLIC_IP: 'not-an-ip' }).message).toMatch(/^invalid publicIp: /);
+  });
+
+  it('throws on unknown flags', () => {
+    expect(errorOf(['--bogus']).message).toMatch(/--bogus/);
+    expect(errorOf(['--public_ip', '1.2.3.4']).message).toMatch(/--public_ip/);
+    expect(errorOf(['-p', '80']).message).toMatch(/-p/);
+  });
+
+  it('throws on positional arguments', () => {
+    expect(() => configFromArgs(['start'], {})).toThrow();
+  });
+
+  it('throws when a flag lacks its value', () => {
+    expect(() => configFromArgs(['--port'], {})).toThrow(/--port/);
+  });
+
+  it('documents every flag and environment variable in USAGE', () => {
+    for (const word of [
+      '--port',
+      '--host',
+      '--media-port',
+      '--public-ip',
+      '--max-members',
+      '--help',
+      'PORT',
+      'SOTTO_HOST',
+      'SOTTO_MEDIA_PORT',
+      'SOTTO_PUBLIC_IP',
+      'SOTTO_MAX_MEMBERS',
+    ]) {
+      expect(USAGE).toContain(word);
+    }
+  });
+});
