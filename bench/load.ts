@@ -28,7 +28,9 @@ async function runOnce(options: LoadOptions, run: number): Promise<LoadResult> {
   const bots: Bot[] = [];
   try {
     for (let i = 0; i < options.bots; i++) {
-      bots.push(await Bot.join({ serverUrl: server.url, room: 'bench-load-room', name: `bot${i}`, videoBitrate: options.videoBitrate }));
+      bots.push(
+        await Bot.join({ serverUrl: server.url, room: 'bench-load-room', name: `bot${i}`, videoBitrate: options.videoBitrate }),
+      );
     }
     await new Promise((r) => setTimeout(r, options.warmupSeconds * 1000));
     const cpu0 = cpuTimeMs(server.pid);

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
     if (values.json) console.log(JSON.stringify({ load: result }));
   } else if (which === 'join-time') {
     const result = await measureJoinTime(Number(values.runs ?? 5));
-    console.log(`join to first remote frame, median of ${result.samples.length}: ${result.medianMs.toFixed(0)} ms (samples: ${result.samples.map((s) => s.toFixed(0)).join(', ')})`);
+    console.log(
+      `join to first remote frame, median of ${result.samples.length}: ${result.medianMs.toFixed(0)} ms (samples: ${result.samples.map((s) => s.toFixed(0)).join(', ')})`,
+    );
     if (values.json) console.log(JSON.stringify({ joinTime: result }));
   } else {
     process.stderr.write(`unknown benchmark "${which}"\n\n${USAGE}`);

@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -14,7 +14,18 @@ export interface SottoProcess {
 export async function startSottoProcess(port: number, mediaPort: number): Promise<SottoProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', '--port', String(port), '--media-port', String(mediaPort), '--public-ip', '127.0.0.1'],
+    [
+      '--import',
+      'tsx',
+      'packages/server/src/cli/main.ts',
+      'start',
+      '--port',
+      String(port),
+      '--media-port',
+      String(mediaPort),
+      '--public-ip',
+      '127.0.0.1',
+    ],
     { cwd: ROOT, env: { ...process.env, SOTTO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {
