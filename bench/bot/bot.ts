@@ -50,6 +50,7 @@ export class Bot {
   readonly received = new Map<number, ReceivedStream>();
   slots: TrackSlot[] = [];
   keyFrameRequests = 0;
+  videoPacketsSent = 0;
   /** Original sequence numbers of RTX retransmissions received (RFC 4588). */
   readonly retransmitted: number[] = [];
   /** Receiver reports the SFU sent about our published streams. */
@@ -255,7 +256,7 @@ export class Bot {
         const payloads = vp8FramePayloads({ keyFrame, pictureId: pictureId++, size: keyFrame ? frameBytes * 3 : frameBytes });
         payloads.forEach((payload, i) => {
           try {
-            track.sendMessageBinary(writer.packet(payload, i === payloads.length - 1));
+            if (track.sendMessageBinary(writer.packet(payload, i === payloads.length - 1))) this.videoPacketsSent++;
           } catch {}
         });
         writer.advance(Math.round(90000 / fps));

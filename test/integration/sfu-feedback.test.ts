@@ -20,12 +20,14 @@ describe('SFU feedback: key frames, NACKs, receiver reports', () => {
   it('a new subscriber gets a key frame within 1 s though the publisher sends them rarely', async () => {
     const publisher = await Bot.join({ serverUrl: server.url, room: 'kf-room', name: 'pub', keyFrameIntervalMs: 60_000 });
     bots.push(publisher);
-    await new Promise((r) => setTimeout(r, 500));
+    // Past the publisher's first (unrequested) key frame, which went to nobody.
+    await until('publisher sends video', () => publisher.videoPacketsSent > 60, 5000);
     const viewer = await Bot.join({ serverUrl: server.url, room: 'kf-room', name: 'viewer', videoBitrate: 0, audio: false });
     bots.push(viewer);
+    const streams = () => [...viewer.received.values()];
     await until(
-      'viewer receives video',
-      () => [...viewer.received.values()].some((s) => s.kind === 'video' && s.keyFrames > 0),
+      'viewer receives video and audio',
+      () => streams().some((s) => s.kind === 'video' && s.keyFrames > 0) && streams().some((s) => s.kind === 'audio'),
       5000,
     );
     const video = [...viewer.received.values()].find((s) => s.kind === 'video');
