@@ -1,8 +1,6 @@
-import type { RunningServer } from '@sotto/server';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { joinThroughUi, launchBrowser, newPage } from '../support/browser.ts';
-import { startTestServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { joinThroughUi, newPage } from '../support/browser.ts';
+import { useServerAndBrowser } from '../support/environment.ts';
 
 /** Makes getUserMedia fail the way a browser does when permission is refused or no device exists. */
 const failGetUserMedia = (name: string) => `
@@ -10,22 +8,12 @@ const failGetUserMedia = (name: string) => `
 `;
 
 describe('clear messages when things go wrong', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer({ maxMembersPerRoom: 2 });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser({ maxMembersPerRoom: 2 });
 
   it('denied permissions: explained, and joining without devices still works', async () => {
-    const { page } = await newPage(browser, server.url);
+    const { page } = await newPage(env.browser, env.server.url);
     await page.addInitScript(failGetUserMedia('NotAllowedError'));
-    await page.goto(`${server.url}/denied-room`);
+    await page.goto(`${env.server.url}/denied-room`);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('blocked');
     await page.getByLabel('Your name').fill('Nobody');
     await page.getByRole('button', { name: 'Join', exact: true }).click();
@@ -34,9 +22,9 @@ describe('clear messages when things go wrong', () => {
   });
 
   it('no camera: explained', async () => {
-    const { page } = await newPage(browser, server.url);
+    const { page } = await newPage(env.browser, env.server.url);
     await page.addInitScript(failGetUserMedia('NotFoundError'));
-    await page.goto(`${server.url}/nodevice-room`);
+    await page.goto(`${env.server.url}/nodevice-room`);
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('No camera or microphone was found');
     await page.close();
   });
@@ -44,12 +32,12 @@ describe('clear messages when things go wrong', () => {
   it('a full room: explained', async () => {
     const pages = [];
     for (const name of ['One', 'Two']) {
-      const { page } = await newPage(browser, server.url);
-      await joinThroughUi(page, `${server.url}/full-room`, name);
+      const { page } = await newPage(env.browser, env.server.url);
+      await joinThroughUi(page, `${env.server.url}/full-room`, name);
       pages.push(page);
     }
-    const { page: third } = await newPage(browser, server.url);
-    await third.goto(`${server.url}/full-room`);
+    const { page: third } = await newPage(env.browser, env.server.url);
+    await third.goto(`${env.server.url}/full-room`);
     await third.getByLabel('Your name').fill('Three');
     await third.getByRole('button', { name: 'Join', exact: true }).click();
     await expect.poll(() => third.getByRole('alert').textContent()).toContain('This meeting is full');
@@ -57,9 +45,9 @@ describe('clear messages when things go wrong', () => {
   });
 
   it('a lost server connection: explained, with a way to rejoin', async () => {
-    const { page } = await newPage(browser, server.url);
-    await joinThroughUi(page, `${server.url}/lost-room`, 'Lonely');
-    await server.close();
+    const { page } = await newPage(env.browser, env.server.url);
+    await joinThroughUi(page, `${env.server.url}/lost-room`, 'Lonely');
+    await env.server.close();
     await expect
       .poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
       .toContain('connection to the server was lost');

@@ -1,28 +1,16 @@
-import type { RunningServer } from '@sotto/server';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectLiveVideos, inboundSummary, joinThroughUi, launchBrowser, newPage, waitFor } from '../support/browser.ts';
-import { startTestServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { expectLiveVideos, inboundSummary, joinThroughUi, newPage, waitFor } from '../support/browser.ts';
+import { useServerAndBrowser } from '../support/environment.ts';
 
 describe('three people meet through the UI', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('each sees two live remote videos and hears audio; a leave updates the others', async () => {
-    const url = `${server.url}/e2e-meeting-room`;
+    const url = `${env.server.url}/e2e-meeting-room`;
     const pages = [];
     const requests: string[] = [];
     for (const name of ['Ana', 'Bo', 'Cy']) {
-      const { page } = await newPage(browser, server.url);
+      const { page } = await newPage(env.browser, env.server.url);
       page.on('request', (r) => requests.push(r.url()));
       await joinThroughUi(page, url, name);
       pages.push(page);
@@ -48,7 +36,7 @@ describe('three people meet through the UI', () => {
 
     // Privacy: nothing the pages loaded or connected to left the server's origin.
     expect(requests.length).toBeGreaterThan(3);
-    const origin = new URL(server.url).origin;
+    const origin = new URL(env.server.url).origin;
     expect(requests.filter((u) => new URL(u).origin !== origin && !u.startsWith('data:') && !u.startsWith('blob:'))).toEqual([]);
   });
 });

@@ -1,28 +1,16 @@
 import { ROOM_NAME_PATTERN } from '@sotto/protocol';
-import type { RunningServer } from '@sotto/server';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, newPage } from '../support/browser.ts';
-import { startTestServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { newPage } from '../support/browser.ts';
+import { useServerAndBrowser } from '../support/environment.ts';
 
 describe('home and pre-join screens', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = useServerAndBrowser();
 
   it('"Start a meeting" opens a random, hard-to-guess room', async () => {
-    const { page } = await newPage(browser, server.url);
+    const { page } = await newPage(env.browser, env.server.url);
     const rooms = new Set<string>();
     for (let i = 0; i < 3; i++) {
-      await page.goto(`${server.url}/`);
+      await page.goto(`${env.server.url}/`);
       await page.getByRole('button', { name: 'Start a meeting' }).click();
       await page.waitForURL((u) => u.pathname.length > 1);
       const room = new URL(page.url()).pathname.slice(1);
@@ -35,8 +23,8 @@ describe('home and pre-join screens', () => {
   });
 
   it('shows a live camera preview, toggles and device pickers, and a "Your name" field', async () => {
-    const { page } = await newPage(browser, server.url);
-    await page.goto(`${server.url}/prejoin-room`);
+    const { page } = await newPage(env.browser, env.server.url);
+    await page.goto(`${env.server.url}/prejoin-room`);
     const preview = page.locator('.preview video');
     await preview.waitFor();
     await expect.poll(() => preview.evaluate((v: HTMLVideoElement) => v.videoWidth)).toBeGreaterThan(0);

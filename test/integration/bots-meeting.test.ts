@@ -1,7 +1,7 @@
 import type { RunningServer } from '@sotto/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Bot } from '../../bench/bot/bot.ts';
-import { startTestServer } from '../support/server.ts';
+import { useServer } from '../support/environment.ts';
 import { until } from '../support/until.ts';
 
 function roomStats(server: RunningServer) {
@@ -10,20 +10,12 @@ function roomStats(server: RunningServer) {
 }
 
 describe('8 engine-level bots meet through signaling and the SFU', () => {
-  let server: RunningServer;
-  const bots: Bot[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const bot of bots) bot.close();
-    await server?.close();
-  });
+  const env = useServer();
+  const bots = env.bots;
 
   it('each receives all 7 others; one leaves and is cleaned up everywhere', async () => {
     for (let i = 0; i < 8; i++) {
-      bots.push(await Bot.join({ serverUrl: server.url, room: 'bots-room-8', name: `bot${i}`, videoBitrate: 300_000 }));
+      bots.push(await Bot.join({ serverUrl: env.server.url, room: 'bots-room-8', name: `bot${i}`, videoBitrate: 300_000 }));
     }
     const streamsFrom = (bot: Bot, kind: 'audio' | 'video') =>
       [...bot.received.values()].filter((s) => s.kind === kind && s.packets > 10).length;
@@ -35,7 +27,7 @@ describe('8 engine-level bots meet through signaling and the SFU', () => {
       // Every video stream started with a key frame.
       for (const stream of bot.received.values()) if (stream.kind === 'video') expect(stream.keyFrames).toBeGreaterThan(0);
     }
-    expect(roomStats(server)).toMatchObject({ members: 8, publishers: 16 });
+    expect(roomStats(env.server)).toMatchObject({ members: 8, publishers: 16 });
 
     const leaving = bots.pop() as Bot;
     const leavingId = leaving.memberId;
@@ -44,7 +36,7 @@ describe('8 engine-level bots meet through signaling and the SFU', () => {
       await bot.waitForEvent((m) => m.type === 'member-left' && m.memberId === leavingId, 2000);
       await until('slots released', () => bot.slots.every((s) => s.memberId !== leavingId), 2000);
     }
-    expect(roomStats(server)).toMatchObject({ members: 7, publishers: 14 });
+    expect(roomStats(env.server)).toMatchObject({ members: 7, publishers: 14 });
 
     // Media keeps flowing between the 7 who stayed.
     const before = bots.map((b) => [...b.received.values()].reduce((n, s) => n + s.packets, 0));

@@ -1,28 +1,19 @@
-import type { RunningServer } from '@sotto/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Bot } from '../../bench/bot/bot.ts';
 import { buildNack, buildPli } from '../../packages/server/src/sfu/rtp/rtcp.ts';
-import { startTestServer } from '../support/server.ts';
+import { useServer } from '../support/environment.ts';
 import { until } from '../support/until.ts';
 
 describe('SFU feedback: key frames, NACKs, receiver reports', () => {
-  let server: RunningServer;
-  const bots: Bot[] = [];
-
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    for (const bot of bots) bot.close();
-    await server?.close();
-  });
+  const env = useServer();
+  const bots = env.bots;
 
   it('a new subscriber gets a key frame within 1 s though the publisher sends them rarely', async () => {
-    const publisher = await Bot.join({ serverUrl: server.url, room: 'kf-room', name: 'pub', keyFrameIntervalMs: 60_000 });
+    const publisher = await Bot.join({ serverUrl: env.server.url, room: 'kf-room', name: 'pub', keyFrameIntervalMs: 60_000 });
     bots.push(publisher);
     // Past the publisher's first (unrequested) key frame, which went to nobody.
     await until('publisher sends video', () => publisher.videoPacketsSent > 60, 5000);
-    const viewer = await Bot.join({ serverUrl: server.url, room: 'kf-room', name: 'viewer', videoBitrate: 0, audio: false });
+    const viewer = await Bot.join({ serverUrl: env.server.url, room: 'kf-room', name: 'viewer', videoBitrate: 0, audio: false });
     bots.push(viewer);
     const streams = () => [...viewer.received.values()];
     await until(
