@@ -26,9 +26,14 @@ export function Tile({ name, participantId, videoTrack, audioTrack, audioMuted, 
       {audioTrack && !self && <AudioPlayer track={audioTrack} />}
       <figcaption>
         {audioMuted && (
-          <span class="muted" role="img" title="Microphone off" aria-label="Microphone off">
-            🔇
-          </span>
+          <svg class="muted" role="img" aria-label="Microphone off" viewBox="0 0 24 24" width="16" height="16">
+            <title>Microphone off</title>
+            <path
+              fill="currentColor"
+              d="M12 14a3 3 0 0 0 3-3V5a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3Zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 6-6.9h-2Z"
+            />
+            <path stroke="#e5484d" stroke-width="2.2" d="M4 4l16 16" />
+          </svg>
         )}
         <span class="name">{name}</span>
       </figcaption>
