@@ -9,6 +9,7 @@ import type { RemoteSlot } from './receive-connection.ts';
 import { ReceiveConnection } from './receive-connection.ts';
 import type { ServerEvent } from './signaling-client.ts';
 import { RequestError, SignalingClient } from './signaling-client.ts';
+import { ViewReporter } from './view-reporter.ts';
 
 export interface ConferenceOptions {
   /** Base URL of the Sotto server, e.g. `https://meet.example.org` (the page's origin by default). */
@@ -48,6 +49,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   #iceServers: RTCIceServer[] = [];
   #participants = new Map<string, RemoteParticipant>();
   #selfId: string | null = null;
+  readonly #view = new ViewReporter((sources) => this.#signaling?.request({ type: 'view', sources }).catch(() => {}));
 
   constructor(options: ConferenceOptions) {
     super();
@@ -127,6 +129,15 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#sendMute('video', track === null);
   }
 
+  /**
+   * Tells the server how large a participant's camera is on screen (device pixels; 0×0 when not
+   * shown). The server then sends the smallest layer that looks sharp at that size, and nothing
+   * for video nobody sees. Calls are batched.
+   */
+  setRenderedSize(participantId: string, width: number, height: number): void {
+    this.#view.set(participantId, 'camera', width, height);
+  }
+
   /** Leaves the meeting and closes every connection. Local tracks are left to the caller. */
   leave(): void {
     if (this.#state === 'left') return;
@@ -151,6 +162,7 @@ export class Conference extends Emitter<ConferenceEvents> {
         const participant = this.#participants.get(event.memberId);
         if (!participant) return;
         this.#participants.delete(event.memberId);
+        this.#view.forget(event.memberId);
         this.emit('participant-left', participant);
         return;
       }
@@ -198,6 +210,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   #cleanup(): void {
+    this.#view.close();
     this.#camera?.close();
     this.#camera = null;
     this.#receive?.close();

@@ -11,6 +11,16 @@ function preferVp8(transceiver: RTCRtpTransceiver): void {
 }
 
 /**
+ * Simulcast layers, smallest first (the server orders layers by this list): about 320x180,
+ * 640x360 and 1280x720 from a 720p camera.
+ */
+export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
+  { rid: 'q', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
+  { rid: 'h', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
+  { rid: 'f', scaleResolutionDownBy: 1, maxBitrate: 1_500_000 },
+];
+
+/**
  * A publish-only peer connection for one video source: exactly one m-line, as the SFU's engine
  * needs (simulcast arrives on this same shape later).
  */
@@ -34,7 +44,7 @@ export class PublishConnection {
     iceServers: RTCIceServer[],
   ): Promise<PublishConnection> {
     const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
-    const transceiver = pc.addTransceiver(track, { direction: 'sendonly' });
+    const transceiver = pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: SIMULCAST_ENCODINGS });
     preferVp8(transceiver);
     const connection = new PublishConnection(source, pc, transceiver, signaling);
     const early: RTCIceCandidate[] = [];

@@ -47,7 +47,24 @@ export const Relay = v.object({
   payload: v.pipe(v.string(), v.maxLength(MAX_RELAY_PAYLOAD_LENGTH), v.base64()),
 });
 
-export const ClientMessage = v.variant('type', [Hello, Join, Leave, Publish, Unpublish, Answer, Candidate, Mute, Relay]);
+/** Largest rendered dimension a client may report, in device pixels. */
+const RenderedDimension = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(16384));
+
+/**
+ * What the client renders now: each remote video source's size on screen in device pixels
+ * (0×0 or absent = not rendered: hidden, off-screen, minimised). The server forwards the smallest
+ * layer that covers it, and nothing for sources that are not rendered.
+ */
+export const View = v.object({
+  type: v.literal('view'),
+  id: RequestId,
+  sources: v.pipe(
+    v.array(v.object({ memberId: MemberId, source: VideoSourceName, width: RenderedDimension, height: RenderedDimension })),
+    v.maxLength(256),
+  ),
+});
+
+export const ClientMessage = v.variant('type', [Hello, Join, Leave, Publish, Unpublish, Answer, Candidate, Mute, Relay, View]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = ClientMessage.options.map((o) => o.entries.type.literal);

@@ -54,6 +54,17 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
     };
   }, []);
 
+  // One stable callback per participant, so tiles do not re-subscribe their observers on render.
+  const sizeReporters = useRef(new Map<string, (w: number, h: number) => void>());
+  const sizeReporter = (id: string) => {
+    let reporter = sizeReporters.current.get(id);
+    if (!reporter) {
+      reporter = (w: number, h: number) => conference.current?.setRenderedSize(id, w, h);
+      sizeReporters.current.set(id, reporter);
+    }
+    return reporter;
+  };
+
   const toggleMicrophone = async () => {
     const c = conference.current;
     if (!c) return;
@@ -127,6 +138,7 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
             videoTrack={p.videoMuted ? null : p.cameraTrack}
             audioTrack={p.audioTrack}
             audioMuted={p.audioMuted}
+            onVideoSize={sizeReporter(p.id)}
           />
         ))}
       </section>

@@ -7,6 +7,8 @@ interface Props {
   audioTrack: MediaStreamTrack | null;
   audioMuted: boolean;
   self?: boolean;
+  /** Receives the video's rendered size, for the server's layer choice. */
+  onVideoSize?: ((width: number, height: number) => void) | undefined;
 }
 
 function initials(name: string): string {
@@ -19,10 +21,14 @@ function initials(name: string): string {
 }
 
 /** One person in the grid: their video, or their initials when there is none. */
-export function Tile({ name, participantId, videoTrack, audioTrack, audioMuted, self = false }: Props) {
+export function Tile({ name, participantId, videoTrack, audioTrack, audioMuted, self = false, onVideoSize }: Props) {
   return (
     <figure class="tile" data-participant-id={participantId} data-self={self ? 'true' : undefined}>
-      {videoTrack ? <VideoView track={videoTrack} mirror={self} /> : <div class="avatar">{initials(name) || '?'}</div>}
+      {videoTrack ? (
+        <VideoView track={videoTrack} mirror={self} onSize={onVideoSize} />
+      ) : (
+        <div class="avatar">{initials(name) || '?'}</div>
+      )}
       {audioTrack && !self && <AudioPlayer track={audioTrack} />}
       <figcaption>
         {audioMuted && (

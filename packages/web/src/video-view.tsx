@@ -1,8 +1,16 @@
 import { useEffect, useRef } from 'preact/hooks';
 
+interface VideoViewProps {
+  track: MediaStreamTrack;
+  mirror?: boolean;
+  /** Called with the rendered size in device pixels (0×0 when hidden or scrolled out of view). */
+  onSize?: ((width: number, height: number) => void) | undefined;
+}
+
 /** A <video> showing one track; muted because audio plays through <AudioPlayer>. */
-export function VideoView({ track, mirror = false }: { track: MediaStreamTrack; mirror?: boolean }) {
+export function VideoView({ track, mirror = false, onSize }: VideoViewProps) {
   const ref = useRef<HTMLVideoElement>(null);
+  useRenderedSize(ref, onSize);
   useEffect(() => {
     const video = ref.current;
     if (!video) return;
@@ -28,4 +36,31 @@ export function AudioPlayer({ track }: { track: MediaStreamTrack }) {
     };
   }, [track]);
   return <audio ref={ref} autoplay />;
+}
+
+/** Reports an element's size on screen, and 0×0 while it is not visible, to `onSize`. */
+function useRenderedSize(ref: { current: HTMLElement | null }, onSize: VideoViewProps['onSize']): void {
+  useEffect(() => {
+    const element = ref.current;
+    if (!element || !onSize) return;
+    let visible = true;
+    const report = () => {
+      const rect = element.getBoundingClientRect();
+      const scale = window.devicePixelRatio || 1;
+      if (visible) onSize(rect.width * scale, rect.height * scale);
+      else onSize(0, 0);
+    };
+    const resize = new ResizeObserver(report);
+    const intersection = new IntersectionObserver((entries) => {
+      visible = entries.some((e) => e.isIntersecting);
+      report();
+    });
+    resize.observe(element);
+    intersection.observe(element);
+    return () => {
+      resize.disconnect();
+      intersection.disconnect();
+      onSize(0, 0);
+    };
+  }, [onSize]);
 }

@@ -2,16 +2,19 @@ import { EventEmitter } from 'node:events';
 import type { MediaKind, SourceName } from './codecs.ts';
 import { codecOf, SFU_RTCP_SSRC } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
-import { PacketCache } from './rtp/packet-cache.ts';
-import { ReceiveStats } from './rtp/receive-stats.ts';
+import { PublisherLayer } from './publisher-layer.ts';
+import type { ReportBlock } from './rtp/rtcp.ts';
 import { buildPli, buildReceiverReport, parseRtcp } from './rtp/rtcp.ts';
 import { isRtcp, RtpView } from './rtp/rtp-view.ts';
+import { vp8KeyFrameSize } from './rtp/vp8.ts';
+
+export { PublisherLayer } from './publisher-layer.ts';
 
 /** Something that receives a publisher's packets: a subscriber's slot. */
 export interface PacketSink {
   /** `view` is only valid during the call. */
-  forward(view: RtpView): void;
-  forwardSenderReport(packet: Buffer, offset: number): void;
+  forward(view: RtpView, layer: PublisherLayer): void;
+  forwardSenderReport(packet: Buffer, offset: number, layer: PublisherLayer): void;
 }
 
 export interface PublisherOptions {
@@ -22,7 +25,13 @@ export interface PublisherOptions {
   track: EngineTrack;
   /** Payload type of the codec the publisher negotiated; other payload types are dropped. */
   payloadType: number;
-  /** Shortest interval between key frame requests we send to this publisher. */
+  /** Simulcast rids, smallest layer first; empty for a single stream. */
+  rids?: string[];
+  /** Header extension id of the rid (`sdes:rtp-stream-id`), to map SSRCs to layers. */
+  ridExtensionId?: number | undefined;
+  /** Called for every RTP packet before it is forwarded (e.g. transport-wide feedback). */
+  onRtp?: ((view: RtpView, arrivalMs: number) => void) | undefined;
+  /** Shortest interval between key frame requests we send for one layer. */
   keyFrameIntervalMs?: number;
   now?: () => number;
 }
@@ -31,20 +40,25 @@ export interface PublisherEvents {
   close: [];
 }
 
-/** One incoming media source (a member's microphone, camera or screen) on the SFU. */
+/**
+ * One incoming media source (a member's microphone, camera or screen) on the SFU, with one layer
+ * per simulcast encoding (or a single layer).
+ */
 export class Publisher extends EventEmitter<PublisherEvents> {
   readonly memberId: string;
   readonly source: SourceName;
   readonly kind: MediaKind;
-  readonly cache: PacketCache;
+  /** Smallest first. */
+  readonly layers: readonly PublisherLayer[];
   readonly #track: EngineTrack;
   readonly #payloadType: number;
+  readonly #ridExtensionId: number | undefined;
+  readonly #onRtp: ((view: RtpView, arrivalMs: number) => void) | undefined;
+  readonly #layerBySsrc = new Map<number, PublisherLayer>();
   readonly #sinks = new Set<PacketSink>();
   readonly #view = new RtpView();
   readonly #keyFrameIntervalMs: number;
   readonly #now: () => number;
-  #stats: ReceiveStats | null = null;
-  #lastKeyFrameRequest = Number.NEGATIVE_INFINITY;
   #closed = false;
   packetsIn = 0;
   /** When the last RTP or RTCP arrived (liveness). */
@@ -57,14 +71,14 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.kind = options.kind;
     this.#track = options.track;
     this.#payloadType = options.payloadType;
+    this.#ridExtensionId = options.ridExtensionId;
+    this.#onRtp = options.onRtp;
     this.#keyFrameIntervalMs = options.keyFrameIntervalMs ?? 300;
     this.#now = options.now ?? Date.now;
-    this.cache = new PacketCache(options.kind === 'video' ? 1024 : 128);
+    const rids = options.rids?.length ? options.rids : [null];
+    const cacheSize = options.kind === 'video' ? 1024 : 128;
+    this.layers = rids.map((rid, index) => new PublisherLayer(index, rid, cacheSize, codecOf(options.kind).clockRate));
     options.track.onPacket((packet) => this.#onPacket(packet));
-  }
-
-  get ssrc(): number {
-    return this.#stats?.ssrc ?? 0;
   }
 
   get closed(): boolean {
@@ -81,50 +95,74 @@ export class Publisher extends EventEmitter<PublisherEvents> {
 
   #onPacket(packet: Buffer): void {
     if (this.#closed) return;
-    this.lastPacketAt = this.#now();
+    const now = this.#now();
+    this.lastPacketAt = now;
     if (isRtcp(packet)) {
       this.#onRtcp(packet);
       return;
     }
     const view = this.#view;
     if (!view.reset(packet) || view.payloadType !== this.#payloadType) return;
-    let stats = this.#stats;
-    if (!stats || stats.ssrc !== view.ssrc) {
-      // A new SSRC (first packet, or the browser restarted its encoder): a fresh stream.
-      stats = new ReceiveStats(view.ssrc, codecOf(this.kind).clockRate);
-      this.#stats = stats;
-      this.cache.clear();
-    }
+    const layer = this.#layerBySsrc.get(view.ssrc) ?? this.#learnLayer(view);
+    if (!layer) return;
     this.packetsIn++;
-    stats.onPacket(view.sequence, view.timestamp, this.lastPacketAt);
-    this.cache.put(view.sequence, packet);
-    for (const sink of this.#sinks) sink.forward(view);
+    this.#onRtp?.(view, now);
+    layer.onPacket(view, packet, now);
+    if (this.kind === 'video') {
+      // Only the first packet of a key frame yields a size; the check is a few byte reads.
+      const size = vp8KeyFrameSize(view.payload());
+      if (size) layer.setSize(size.width, size.height);
+    }
+    for (const sink of this.#sinks) sink.forward(view, layer);
+  }
+
+  /** A new SSRC: find its layer by the rid extension (simulcast) or take the only layer. */
+  #learnLayer(view: RtpView): PublisherLayer | undefined {
+    let layer: PublisherLayer | undefined;
+    if (this.layers.length === 1) layer = this.layers[0];
+    else if (this.#ridExtensionId !== undefined) {
+      const rid = view.extension(this.#ridExtensionId)?.toString('ascii');
+      layer = this.layers.find((l) => l.rid === rid);
+    }
+    if (!layer) return undefined;
+    // A layer that changes SSRC (encoder restart) starts afresh.
+    if (layer.ssrc !== 0) this.#layerBySsrc.delete(layer.ssrc);
+    layer.reset(view.ssrc);
+    this.#layerBySsrc.set(view.ssrc, layer);
+    return layer;
   }
 
   #onRtcp(packet: Buffer): void {
     for (const item of parseRtcp(packet)) {
-      if (item.type !== 'sr' || item.ssrc !== this.#stats?.ssrc) continue;
-      this.#stats.onSenderReport(item.ntpSeconds, item.ntpFraction, this.#now());
-      for (const sink of this.#sinks) sink.forwardSenderReport(packet, item.offset);
+      if (item.type !== 'sr') continue;
+      const layer = this.#layerBySsrc.get(item.ssrc);
+      if (!layer) continue;
+      layer.stats?.onSenderReport(item.ntpSeconds, item.ntpFraction, this.#now());
+      for (const sink of this.#sinks) sink.forwardSenderReport(packet, item.offset, layer);
     }
   }
 
-  /** Asks the publisher for a key frame, at most once per `keyFrameIntervalMs`. */
-  requestKeyFrame(): void {
-    if (this.kind !== 'video' || this.#closed || !this.#stats) return;
+  /** Asks for a key frame on `layer`, at most once per `keyFrameIntervalMs` per layer. */
+  requestKeyFrame(layer: PublisherLayer): void {
+    if (this.kind !== 'video' || this.#closed || layer.ssrc === 0) return;
     const now = this.#now();
-    if (now - this.#lastKeyFrameRequest < this.#keyFrameIntervalMs) return;
-    this.#lastKeyFrameRequest = now;
-    this.#track.send(buildPli(SFU_RTCP_SSRC, this.#stats.ssrc));
+    if (now - layer.lastKeyFrameRequestAt < this.#keyFrameIntervalMs) return;
+    layer.lastKeyFrameRequestAt = now;
+    this.#track.send(buildPli(SFU_RTCP_SSRC, layer.ssrc));
   }
 
-  /** Sends a receiver report for the publisher's stream (called once a second by the router). */
+  /** Sends one receiver report covering every layer (called once a second by the router). */
   sendReceiverReport(): void {
-    const block = this.#stats?.report(this.#now());
-    if (block) this.#track.send(buildReceiverReport(SFU_RTCP_SSRC, [block]));
+    const now = this.#now();
+    const blocks: ReportBlock[] = [];
+    for (const layer of this.layers) {
+      const block = layer.stats?.report(now);
+      if (block) blocks.push(block);
+    }
+    if (blocks.length) this.#track.send(buildReceiverReport(SFU_RTCP_SSRC, blocks));
   }
 
-  /** Sends raw RTCP (e.g. a NACK) to the publisher. */
+  /** Sends raw RTCP (feedback) to the publisher. */
   sendRtcp(packet: Buffer): void {
     this.#track.send(packet);
   }
@@ -133,7 +171,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     if (this.#closed) return;
     this.#closed = true;
     this.#sinks.clear();
-    this.cache.clear();
+    for (const layer of this.layers) layer.cache.clear();
     this.emit('close');
     this.removeAllListeners();
   }

@@ -6,6 +6,7 @@ import type { ConnectionState, EngineConnection } from './engine/engine-connecti
 import { isMediaDead } from './liveness.ts';
 import { Publisher } from './publisher.ts';
 import { preparePublishOffer } from './sdp/publish-offer.ts';
+import { acceptSimulcast } from './sdp/simulcast-answer.ts';
 import type { SlotInfo } from './subscriber.ts';
 import { Subscriber } from './subscriber.ts';
 
@@ -81,6 +82,23 @@ export class Router extends EventEmitter<RouterEvents> {
     subscriber.negotiate();
   }
 
+  /**
+   * What a member renders: size per (member, source) in device pixels. Sources not listed are
+   * not rendered, and get no video.
+   */
+  setView(
+    memberId: string,
+    sources: ReadonlyArray<{ memberId: string; source: SourceName; width: number; height: number }>,
+  ): void {
+    const member = this.#member(memberId);
+    const sizes = new Map<Publisher, { width: number; height: number }>();
+    for (const entry of sources) {
+      const publisher = this.#members.get(entry.memberId)?.publishers.get(entry.source);
+      if (publisher) sizes.set(publisher, { width: entry.width, height: entry.height });
+    }
+    member.subscriber.setRenderedSizes(sizes);
+  }
+
   /** Member's answer to their receive connection's latest offer. */
   applyAnswer(memberId: string, revision: number, sdp: string): void {
     this.#member(memberId).subscriber.applyAnswer(revision, sdp);
@@ -105,11 +123,22 @@ export class Router extends EventEmitter<RouterEvents> {
     member.publishConnections.set(source, connection);
     connection.on('track', (track) => {
       if (member.publishConnections.get(source) !== connection) return;
-      this.#addPublisher(member, new Publisher({ memberId, source, kind: 'video', track, payloadType: offer.payloadType }));
+      this.#addPublisher(
+        member,
+        new Publisher({
+          memberId,
+          source,
+          kind: 'video',
+          track,
+          payloadType: offer.payloadType,
+          rids: offer.rids,
+          ridExtensionId: offer.extensions.rid,
+        }),
+      );
     });
     this.#watch(connection, () => this.unpublish(memberId, source));
     try {
-      return await connection.answer(offer.sdp);
+      return acceptSimulcast(await connection.answer(offer.sdp));
     } catch (error) {
       this.unpublish(memberId, source);
       throw error;
@@ -175,6 +204,7 @@ export class Router extends EventEmitter<RouterEvents> {
     const lost: string[] = [];
     for (const [memberId, member] of this.#members) {
       for (const publisher of member.publishers.values()) publisher.sendReceiverReport();
+      member.subscriber.updateLayers(now);
       const microphone = member.publishers.get('microphone');
       if (isMediaDead({ now, ...member.subscriber.activity(microphone?.lastPacketAt ?? 0) })) lost.push(memberId);
     }

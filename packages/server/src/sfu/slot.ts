@@ -1,7 +1,7 @@
 import type { MediaKind } from './codecs.ts';
 import { codecOf, VP8_RTX } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
-import type { PacketSink, Publisher } from './publisher.ts';
+import type { PacketSink, Publisher, PublisherLayer } from './publisher.ts';
 import { parseRtcp, rewriteSenderReport } from './rtp/rtcp.ts';
 import { RtpView, writeRetransmission, writeRewritten } from './rtp/rtp-view.ts';
 import { seqAdd, seqDelta, seqNewer } from './rtp/sequence.ts';
@@ -11,10 +11,14 @@ import { isVp8KeyFrame } from './rtp/vp8.ts';
 const scratch = Buffer.allocUnsafe(2048);
 const retransmitView = new RtpView();
 
+/** Target layer value meaning "forward nothing" (video nobody renders). */
+export const PAUSED = -1;
+
 /**
- * One m-line of a subscriber's receive connection, with its own SSRC. A slot carries one
- * publisher at a time and can be re-bound to another without renegotiation: sequence numbers and
- * timestamps continue where the previous source left off, so the receiver sees one stream.
+ * One m-line of a subscriber's receive connection, with its own SSRC. A slot carries one layer of
+ * one publisher at a time and can switch to another layer, or be re-bound to another publisher,
+ * without renegotiation: sequence numbers and timestamps continue where they left off, and video
+ * switches only at a key frame of the new layer, so the receiver sees one decodable stream.
  */
 export class Slot implements PacketSink {
   readonly mid: string;
@@ -29,23 +33,23 @@ export class Slot implements PacketSink {
   readonly #now: () => number;
   #publisher: Publisher | null = null;
   #open = false;
-  /** Video must start on a key frame after every (re)bind or send failure. */
-  #needKeyFrame = true;
-  /** Offsets are computed from the first packet after a bind. */
-  #rebase = true;
+  /** The layer we want (index), or PAUSED. */
+  #target = 0;
+  /** The layer being forwarded; null until the target's first key frame (video). */
+  #current: PublisherLayer | null = null;
   #seqOffset = 0;
   #tsOffset = 0;
-  /** Out sequence of the first packet of the current binding; NACKs before it are ignored. */
+  /** Out sequence of the first packet since the last switch; NACKs before it are ignored. */
   #firstOutSeq = 0;
   #lastOutSeq: number;
   #lastOutTs: number;
+  #rtxSequence = Math.floor(Math.random() * 0x10000);
   /** When we last forwarded a packet here, and last heard feedback about it (liveness). */
   lastSentAt = 0;
   lastFeedbackAt = 0;
   packetsOut = 0;
+  bytesOut = 0;
   retransmissions = 0;
-
-  #rtxSequence = Math.floor(Math.random() * 0x10000);
 
   constructor(
     mid: string,
@@ -69,7 +73,7 @@ export class Slot implements PacketSink {
     this.#lastOutTs = Math.floor(Math.random() * 0x100000000);
     track.onOpen(() => {
       this.#open = true;
-      this.#publisher?.requestKeyFrame();
+      this.#requestTargetKeyFrame();
     });
     track.onPacket((packet) => this.#onRtcp(packet));
   }
@@ -78,55 +82,80 @@ export class Slot implements PacketSink {
     return this.#publisher;
   }
 
-  /** Points the slot at another publisher (or none). */
-  bind(publisher: Publisher | null): void {
+  /** Index of the layer being forwarded, or PAUSED when nothing is. */
+  get currentLayer(): number {
+    return this.#current?.index ?? PAUSED;
+  }
+
+  get targetLayer(): number {
+    return this.#target;
+  }
+
+  /** Points the slot at another publisher (or none), starting at `layer`. */
+  bind(publisher: Publisher | null, layer = 0): void {
     if (publisher === this.#publisher) return;
     this.#publisher?.removeSink(this);
     this.#publisher = publisher;
-    this.#needKeyFrame = this.kind === 'video';
-    this.#rebase = true;
+    this.#current = null;
+    this.#target = layer;
     if (publisher) {
       publisher.addSink(this);
-      if (this.#open) publisher.requestKeyFrame();
+      this.#requestTargetKeyFrame();
     }
   }
 
-  forward(view: RtpView): void {
+  /** Chooses the layer to forward (PAUSED for none); the switch happens at its next key frame. */
+  setTargetLayer(layer: number): void {
+    if (layer === this.#target) return;
+    this.#target = layer;
+    if (layer === PAUSED) this.#current = null;
+    else if (this.#current?.index !== layer) this.#requestTargetKeyFrame();
+  }
+
+  #requestTargetKeyFrame(): void {
+    const layer = this.#publisher?.layers[this.#target];
+    if (this.#open && layer) this.#publisher?.requestKeyFrame(layer);
+  }
+
+  forward(view: RtpView, layer: PublisherLayer): void {
     if (!this.#open) return;
-    if (this.#needKeyFrame) {
-      if (!isVp8KeyFrame(view.payload())) {
-        this.#publisher?.requestKeyFrame();
+    if (layer !== this.#current) {
+      if (layer.index !== this.#target) return;
+      if (this.kind === 'video' && !isVp8KeyFrame(view.payload())) {
+        this.#publisher?.requestKeyFrame(layer);
         return;
       }
-      this.#needKeyFrame = false;
-    }
-    const now = this.#now();
-    if (this.#rebase) {
-      this.#rebase = false;
-      const elapsed = this.packetsOut === 0 ? 1 : Math.max(1, ((now - this.lastSentAt) * this.#clockRate) / 1000);
-      this.#seqOffset = (this.#lastOutSeq + 1 - view.sequence) & 0xffff;
-      this.#tsOffset = (this.#lastOutTs + Math.round(elapsed) - view.timestamp) >>> 0;
-      this.#firstOutSeq = seqAdd(view.sequence, this.#seqOffset);
+      this.#switchTo(layer, view);
     }
     const sequence = seqAdd(view.sequence, this.#seqOffset);
     const timestamp = (view.timestamp + this.#tsOffset) >>> 0;
-    const sent = this.#track.send(
-      writeRewritten(view, { payloadType: this.#payloadType, sequence, timestamp, ssrc: this.ssrc }, scratch),
-    );
-    if (!sent) {
-      if (this.kind === 'video') this.#needKeyFrame = true;
+    const packet = writeRewritten(view, { payloadType: this.#payloadType, sequence, timestamp, ssrc: this.ssrc }, scratch);
+    if (!this.#track.send(packet)) {
+      // Not open (any more): start again at a key frame.
+      if (this.kind === 'video') this.#current = null;
       return;
     }
     this.packetsOut++;
-    this.lastSentAt = now;
+    this.bytesOut += packet.length;
+    this.lastSentAt = this.#now();
     if (seqNewer(this.#lastOutSeq, sequence)) {
       this.#lastOutSeq = sequence;
       this.#lastOutTs = timestamp;
     }
   }
 
-  forwardSenderReport(packet: Buffer, offset: number): void {
-    if (!this.#open || this.#rebase) return;
+  /** Continues our sequence numbers and timestamps from `view` on, the first packet of `layer`. */
+  #switchTo(layer: PublisherLayer, view: RtpView): void {
+    const now = this.#now();
+    const elapsed = this.packetsOut === 0 ? 1 : Math.max(1, ((now - this.lastSentAt) * this.#clockRate) / 1000);
+    this.#current = layer;
+    this.#seqOffset = (this.#lastOutSeq + 1 - view.sequence) & 0xffff;
+    this.#tsOffset = (this.#lastOutTs + Math.round(elapsed) - view.timestamp) >>> 0;
+    this.#firstOutSeq = seqAdd(view.sequence, this.#seqOffset);
+  }
+
+  forwardSenderReport(packet: Buffer, offset: number, layer: PublisherLayer): void {
+    if (!this.#open || layer !== this.#current) return;
     this.#track.send(rewriteSenderReport(packet, offset, this.ssrc, this.#tsOffset));
   }
 
@@ -137,8 +166,10 @@ export class Slot implements PacketSink {
     if (!publisher) return;
     for (const item of parseRtcp(packet)) {
       if (item.type === 'sr' || item.mediaSsrc !== this.ssrc) continue;
-      if (item.type === 'pli' || item.type === 'fir') publisher.requestKeyFrame();
-      else if (item.type === 'nack') this.#retransmit(publisher, item.sequences);
+      if (item.type === 'pli' || item.type === 'fir') {
+        const layer = this.#current ?? publisher.layers[this.#target];
+        if (layer) publisher.requestKeyFrame(layer);
+      } else if (item.type === 'nack') this.#retransmit(item.sequences);
     }
   }
 
@@ -146,12 +177,13 @@ export class Slot implements PacketSink {
    * Answers a NACK on the RTX stream: SRTP refuses to protect a sequence number twice, so plain
    * resending on the media SSRC cannot work (RFC 4588 §4 carries the original sequence instead).
    */
-  #retransmit(publisher: Publisher, sequences: readonly number[]): void {
-    if (this.#rebase || this.rtxSsrc === null) return;
+  #retransmit(sequences: readonly number[]): void {
+    const layer = this.#current;
+    if (!layer || this.rtxSsrc === null) return;
     for (const outSeq of sequences.slice(0, 64)) {
-      // Only packets of the current binding map back to the publisher's numbering.
+      // Only packets since the last switch map back to the publisher's numbering.
       if (seqDelta(this.#firstOutSeq, outSeq) < 0 || seqNewer(this.#lastOutSeq, outSeq)) continue;
-      const original = publisher.cache.get((outSeq - this.#seqOffset) & 0xffff);
+      const original = layer.cache.get((outSeq - this.#seqOffset) & 0xffff);
       if (!original || !retransmitView.reset(original)) continue;
       const timestamp = (retransmitView.timestamp + this.#tsOffset) >>> 0;
       const rewrite = { payloadType: this.#rtxPayloadType, sequence: this.#rtxSequence, timestamp, ssrc: this.rtxSsrc };

@@ -2,6 +2,8 @@ import { EventEmitter } from 'node:events';
 import type { MediaKind } from './codecs.ts';
 import { codecOf, OPUS, randomSsrc, VP8_RTX } from './codecs.ts';
 import type { EngineConnection, EngineTrack } from './engine/engine-connection.ts';
+import type { RenderedSize } from './layer-choice.ts';
+import { chooseLayer } from './layer-choice.ts';
 import type { Publisher } from './publisher.ts';
 import { Slot } from './slot.ts';
 
@@ -40,6 +42,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #offerQueued = false;
   #closed = false;
   readonly #createdAt = Date.now();
+  /** What the member renders, by publisher; undefined until their first report. */
+  #rendered: Map<Publisher, RenderedSize> | undefined;
 
   constructor(memberId: string, connection: EngineConnection) {
     super();
@@ -67,6 +71,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       this.negotiate();
     }
     slot.bind(publisher);
+    this.updateLayers(Date.now());
     this.#emitSlots();
   }
 
@@ -103,6 +108,23 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       'slots',
       this.#slots.map((s) => ({ mid: s.mid, kind: s.kind, publisher: s.publisher })),
     );
+  }
+
+  /** The member's latest report of what it renders; sources it does not list are not rendered. */
+  setRenderedSizes(sizes: Map<Publisher, RenderedSize>): void {
+    this.#rendered = sizes;
+    this.updateLayers(Date.now());
+  }
+
+  /** Re-chooses the layer of every video slot (on view changes, and as layers come and go). */
+  updateLayers(now: number): void {
+    for (const slot of this.#slots) {
+      const publisher = slot.publisher;
+      if (slot.kind !== 'video' || !publisher) continue;
+      const layers = publisher.layers.map((l) => ({ index: l.index, width: l.width, height: l.height, active: l.isActive(now) }));
+      const rendered = this.#rendered ? (this.#rendered.get(publisher) ?? { width: 0, height: 0 }) : undefined;
+      slot.setTargetLayer(chooseLayer(layers, rendered));
+    }
   }
 
   /** Last forwarded packet and last feedback over all slots; for the liveness check. */

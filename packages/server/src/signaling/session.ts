@@ -138,6 +138,10 @@ export class Session {
         room.relay(member.id, message.to, message.payload);
         this.#reply(message.id, {});
         return;
+      case 'view':
+        room.router.setView(member.id, message.sources);
+        this.#reply(message.id, {});
+        return;
     }
   }
 

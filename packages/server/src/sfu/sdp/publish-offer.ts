@@ -8,6 +8,28 @@ export interface PublishOffer {
   kind: 'audio' | 'video';
   /** Payload type the publisher will send that codec with. */
   payloadType: number;
+  /** Simulcast layers by rid, in the order offered (smallest first, by our convention); [] without simulcast. */
+  rids: string[];
+  /** Header extension ids the publisher uses. */
+  extensions: HeaderExtensionIds;
+}
+
+export const EXTENSION_URIS = {
+  rid: 'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id',
+  transportCc: 'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
+  audioLevel: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level',
+} as const;
+
+export type HeaderExtensionIds = Partial<Record<keyof typeof EXTENSION_URIS, number>>;
+
+/** The ids of the header extensions the SFU reads, from one m-line's `a=extmap` lines. */
+export function extensionIds(ext: ReadonlyArray<{ value: number; uri: string }> | undefined): HeaderExtensionIds {
+  const ids: HeaderExtensionIds = {};
+  for (const [name, uri] of Object.entries(EXTENSION_URIS) as Array<[keyof typeof EXTENSION_URIS, string]>) {
+    const found = ext?.find((e) => e.uri === uri);
+    if (found) ids[name] = found.value;
+  }
+  return ids;
 }
 
 /**
@@ -36,5 +58,6 @@ export function preparePublishOffer(sdp: string, codec: string): PublishOffer {
   const companions = new Set((media.ssrcGroups ?? []).flatMap((g) => g.ssrcs.split(' ').slice(1).map(Number)));
   media.ssrcs = (media.ssrcs ?? []).filter((line) => !companions.has(Number(line.id)));
   delete media.ssrcGroups;
-  return { sdp: write(session), kind: media.type, payloadType: wanted.payload };
+  const rids = (media.rids ?? []).filter((r) => r.direction === 'send').map((r) => String(r.id));
+  return { sdp: write(session), kind: media.type, payloadType: wanted.payload, rids, extensions: extensionIds(media.ext) };
 }
