@@ -50,6 +50,8 @@ export class Bot {
   readonly received = new Map<number, ReceivedStream>();
   slots: TrackSlot[] = [];
   keyFrameRequests = 0;
+  /** RFC 6464 level written into our audio packets: 0 = loudest, 127 = silence. */
+  audioLevel = 127;
   videoPacketsSent = 0;
   /** Original sequence numbers of RTX retransmissions received (RFC 4588). */
   readonly retransmitted: number[] = [];
@@ -139,6 +141,13 @@ export class Bot {
     this.#events.push(message);
     if (message.type === 'offer') this.#answer(message.revision, message.sdp).catch(() => {});
     if (message.type === 'tracks') this.slots = message.slots;
+    if (message.type === 'candidate') {
+      try {
+        this.#receivePc?.addRemoteCandidate(message.candidate, message.mid);
+      } catch {
+        // the connection was closed on purpose (stopMedia)
+      }
+    }
     for (const listener of [...this.#listeners]) listener(message);
   }
 
@@ -205,7 +214,7 @@ export class Bot {
 
   #startAudio(): void {
     const payload = opusPayload();
-    this.#audioWriter.extension = { id: AUDIO_LEVEL_ID, value: () => 30 };
+    this.#audioWriter.extension = { id: AUDIO_LEVEL_ID, value: () => this.audioLevel };
     this.#timers.push(
       setInterval(() => {
         const mic = this.#microphone;

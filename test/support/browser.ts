@@ -35,8 +35,12 @@ const TRACK_PEER_CONNECTIONS = `
 })();
 `;
 
-export async function newPage(browser: Browser, origin: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport: { width: 960, height: 600 } });
+export async function newPage(
+  browser: Browser,
+  origin: string,
+  viewport = { width: 960, height: 600 },
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ permissions: ['camera', 'microphone'], viewport });
   await context.grantPermissions(['camera', 'microphone'], { origin });
   const page = await context.newPage();
   await page.addInitScript(TRACK_PEER_CONNECTIONS);
@@ -113,4 +117,48 @@ export async function expectLiveVideos(page: Page, count: number, timeoutMs = 15
     (s) => s.videoFrames.length >= count && s.videoFrames.reduce((a, b) => a + b, 0) > before + count * 10,
     timeoutMs,
   );
+}
+
+export interface VideoStreamStats {
+  mid: string;
+  frameWidth: number;
+  framesDecoded: number;
+  bytesReceived: number;
+}
+
+/** Inbound video streams of the page's receive connection, by mid. */
+export async function inboundVideo(page: Page): Promise<VideoStreamStats[]> {
+  return page.evaluate(async () => {
+    const out: VideoStreamStats[] = [];
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'inbound-rtp' && s.kind === 'video') {
+          out.push({
+            mid: s.mid,
+            frameWidth: s.frameWidth ?? 0,
+            framesDecoded: s.framesDecoded ?? 0,
+            bytesReceived: s.bytesReceived,
+          });
+        }
+      });
+    }
+    return out;
+  });
+}
+
+/** Outbound video encodings (simulcast layers) of the page, by rid. */
+export async function outboundVideo(page: Page): Promise<Array<{ rid: string; frameWidth: number; framesEncoded: number }>> {
+  return page.evaluate(async () => {
+    const out: Array<{ rid: string; frameWidth: number; framesEncoded: number }> = [];
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video') {
+          out.push({ rid: s.rid ?? '', frameWidth: s.frameWidth ?? 0, framesEncoded: s.framesEncoded ?? 0 });
+        }
+      });
+    }
+    return out;
+  });
 }

@@ -30,6 +30,8 @@ export interface ConferenceEvents extends Record<string, unknown[]> {
   'participant-updated': [RemoteParticipant];
   /** The conference ended without `leave()`: the server went away or media failed. */
   disconnected: [ConferenceError];
+  /** Someone became the dominant speaker: a participant's id, or `selfId` for us. */
+  'dominant-speaker': [string];
 }
 
 export type ConferenceState = 'idle' | 'joining' | 'joined' | 'left' | 'disconnected';
@@ -49,6 +51,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   #iceServers: RTCIceServer[] = [];
   #participants = new Map<string, RemoteParticipant>();
   #selfId: string | null = null;
+  #dominantSpeaker: string | null = null;
   readonly #view = new ViewReporter((sources) => this.#signaling?.request({ type: 'view', sources }).catch(() => {}));
 
   constructor(options: ConferenceOptions) {
@@ -62,6 +65,11 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   get selfId(): string | null {
     return this.#selfId;
+  }
+
+  /** The current dominant speaker (a participant id or `selfId`), once someone has spoken. */
+  get dominantSpeaker(): string | null {
+    return this.#dominantSpeaker;
   }
 
   get participants(): ReadonlyMap<string, RemoteParticipant> {
@@ -138,6 +146,14 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#view.set(participantId, 'camera', width, height);
   }
 
+  /**
+   * Participants whose video we want most (first = most): they keep their video even when the
+   * meeting has more cameras than the server's last-N. An empty list unpins.
+   */
+  pin(participantIds: string[]): void {
+    this.#signaling?.request({ type: 'pin', memberIds: participantIds.slice(0, 16) }).catch(() => {});
+  }
+
   /** Leaves the meeting and closes every connection. Local tracks are left to the caller. */
   leave(): void {
     if (this.#state === 'left') return;
@@ -178,6 +194,13 @@ export class Conference extends Emitter<ConferenceEvents> {
         return;
       case 'tracks':
         this.#receive?.handleTracks(event.slots);
+        return;
+      case 'candidate':
+        this.#receive?.handleCandidate(event.candidate, event.mid);
+        return;
+      case 'speaker':
+        this.#dominantSpeaker = event.memberId;
+        this.emit('dominant-speaker', event.memberId);
         return;
       case 'relay':
         return;

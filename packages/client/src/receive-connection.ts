@@ -71,6 +71,13 @@ export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
     this.#emitSlots();
   }
 
+  /** A server candidate; applied after any offer still being processed. */
+  handleCandidate(candidate: string, mid: string): void {
+    this.#queue = this.#queue
+      .then(() => this.pc.addIceCandidate({ candidate, sdpMid: mid }))
+      .catch((error) => console.warn('could not add a server candidate', error));
+  }
+
   handleTracks(slots: TrackSlot[]): void {
     this.#slotTable = slots;
     this.#emitSlots();

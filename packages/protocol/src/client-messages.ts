@@ -64,7 +64,22 @@ export const View = v.object({
   ),
 });
 
-export const ClientMessage = v.variant('type', [Hello, Join, Leave, Publish, Unpublish, Answer, Candidate, Mute, Relay, View]);
+/** Members whose video this client wants most (first = most); they always get a last-N place. */
+export const Pin = v.object({ type: v.literal('pin'), id: RequestId, memberIds: v.pipe(v.array(MemberId), v.maxLength(16)) });
+
+export const ClientMessage = v.variant('type', [
+  Hello,
+  Join,
+  Leave,
+  Publish,
+  Unpublish,
+  Answer,
+  Candidate,
+  Mute,
+  Relay,
+  View,
+  Pin,
+]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];
 export const CLIENT_MESSAGE_TYPES: readonly ClientMessageType[] = ClientMessage.options.map((o) => o.entries.type.literal);

@@ -38,6 +38,20 @@ export const TrackSlot = v.object({
 export type TrackSlot = v.InferOutput<typeof TrackSlot>;
 export const Tracks = v.object({ type: v.literal('tracks'), slots: v.array(TrackSlot) });
 
+/**
+ * One of the server's ICE candidates for the receive connection. Offers carry none: they follow
+ * the first `answer`, so media can only connect once the server knows the client's fingerprint.
+ */
+export const CandidateEvent = v.object({
+  type: v.literal('candidate'),
+  connection: v.literal('main'),
+  candidate: v.pipe(v.string(), v.maxLength(512)),
+  mid: v.pipe(v.string(), v.maxLength(32)),
+});
+
+/** The dominant speaker changed (from audio levels, with hysteresis). */
+export const Speaker = v.object({ type: v.literal('speaker'), memberId: MemberId });
+
 /** Opaque bytes from another member (see the client's `relay`). */
 export const RelayEvent = v.object({ type: v.literal('relay'), from: MemberId, payload: v.string() });
 
@@ -49,6 +63,8 @@ export const ServerMessage = v.variant('type', [
   MemberUpdated,
   Offer,
   Tracks,
+  CandidateEvent,
+  Speaker,
   RelayEvent,
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;

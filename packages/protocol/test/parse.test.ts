@@ -52,6 +52,8 @@ describe('parseClientMessage: valid messages', () => {
     },
     mute: { type: 'mute', id: 7, kind: 'audio', muted: true },
     relay: { type: 'relay', id: 8, to: 'member_1-x', payload: 'aGVsbG8gd29ybGQ=' },
+    view: { type: 'view', id: 9, sources: [{ memberId: 'member_1-x', source: 'camera', width: 640, height: 360 }] },
+    pin: { type: 'pin', id: 10, memberIds: ['member_1-x'] },
   };
 
   it('covers every client message type', () => {
@@ -63,6 +65,22 @@ describe('parseClientMessage: valid messages', () => {
       expect(success(client(message))).toEqual(message);
     });
   }
+
+  it('accepts an empty view (nothing rendered) and rejects bad sizes', () => {
+    expect(success(client({ type: 'view', id: 1, sources: [] }))).toEqual({ type: 'view', id: 1, sources: [] });
+    for (const size of [
+      { width: -1, height: 10 },
+      { width: 1.5, height: 10 },
+      { width: 10, height: 20000 },
+    ]) {
+      const result = parseClientMessage(
+        JSON.stringify({ type: 'view', id: 2, sources: [{ memberId: 'm1', source: 'camera', ...size }] }),
+      );
+      expect(result.ok).toBe(false);
+    }
+    const tooMany = Array.from({ length: 257 }, () => ({ memberId: 'm1', source: 'camera', width: 1, height: 1 }));
+    expect(parseClientMessage(JSON.stringify({ type: 'view', id: 3, sources: tooMany })).ok).toBe(false);
+  });
 
   it('accepts relay without a recipient (broadcast)', () => {
     const message = success(client({ type: 'relay', id: 1, payload: 'AAEC' }));

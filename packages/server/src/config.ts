@@ -13,6 +13,10 @@ export const ServerConfig = v.object({
   publicIp: v.optional(v.pipe(v.string(), v.ip('public-ip must be an IPv4 or IPv6 address'))),
   /** Largest meeting. */
   maxMembersPerRoom: v.pipe(v.number(), v.integer(), v.minValue(2), v.maxValue(1000)),
+  /** Most videos one participant receives (last-N); -1 = all. */
+  lastN: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(1000)),
+  /** Most audio streams one participant receives: the most recent speakers; -1 = all. */
+  audioLastN: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(1000)),
   /** The built web app to serve. */
   webRoot: v.string(),
 });

@@ -21,7 +21,10 @@ export interface RunningServer {
 /** Starts the whole server in this process: web app, signaling and SFU. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
   const engine = new Engine({ mediaPort: config.mediaPort, publicIp: config.publicIp });
-  const conference = new ConferenceService(engine, { maxMembersPerRoom: config.maxMembersPerRoom });
+  const conference = new ConferenceService(engine, {
+    maxMembersPerRoom: config.maxMembersPerRoom,
+    routing: { lastN: config.lastN, audioLastN: config.audioLastN },
+  });
   const http = createServer(
     createHttpApp({
       webRoot: config.webRoot,

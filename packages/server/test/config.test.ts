@@ -6,6 +6,8 @@ const VALID = {
   host: '0.0.0.0',
   mediaPort: 10000,
   maxMembersPerRoom: 50,
+  lastN: 16,
+  audioLastN: 8,
   webRoot: '/srv/sotto/web',
 };
 
@@ -42,6 +44,8 @@ describe('validateConfig', () => {
     ['mediaPort', 70000],
     ['maxMembersPerRoom', 1],
     ['maxMembersPerRoom', 1001],
+    ['lastN', -2],
+    ['audioLastN', 1.5],
     ['host', 42],
     ['webRoot', undefined],
   ])('names %s in the error for %j', (key, value) => {

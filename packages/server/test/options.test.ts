@@ -21,6 +21,8 @@ describe('defaultConfig', () => {
       host: '0.0.0.0',
       mediaPort: 10000,
       maxMembersPerRoom: 50,
+      lastN: 16,
+      audioLastN: 8,
       webRoot: WEB_DIST,
     });
   });

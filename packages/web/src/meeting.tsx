@@ -21,6 +21,9 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
   const [participants, setParticipants] = useState<RemoteParticipant[]>([]);
   const [microphone, setMicrophone] = useState(media.microphone);
   const [camera, setCamera] = useState(media.camera);
+  const [speaker, setSpeaker] = useState<string | null>(null);
+  const [layout, setLayout] = useState<'grid' | 'speaker'>('grid');
+  const [pinned, setPinned] = useState<string | null>(null);
   const notices = useNotices();
   const local = useRef({ microphone, camera });
   local.current = { microphone, camera };
@@ -40,6 +43,7 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
     });
     c.on('participant-updated', refresh);
     c.on('disconnected', (error) => setStatus({ kind: 'failed', message: explain(error) }));
+    c.on('dominant-speaker', setSpeaker);
     c.join({ microphone: media.microphone, camera: media.camera }).then(
       () => {
         setStatus({ kind: 'joined' });
@@ -119,7 +123,18 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
     );
   }
 
+  const togglePin = (id: string) => {
+    const next = pinned === id ? null : id;
+    setPinned(next);
+    conference.current?.pin(next ? [next] : []);
+  };
+
   const count = participants.length + 1;
+  const selfId = conference.current?.selfId ?? null;
+  // Speaker view: the pinned person, else the dominant speaker (not ourselves), else the first.
+  const focusId =
+    layout === 'speaker' ? (pinned ?? (speaker && speaker !== selfId ? speaker : null) ?? participants[0]?.id ?? null) : null;
+  const ordered = focusId ? [...participants].sort((a, b) => Number(b.id === focusId) - Number(a.id === focusId)) : participants;
   return (
     <main class="meeting">
       <header class="meeting-bar">
@@ -128,9 +143,8 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
           {status.kind === 'joining' ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}
         </span>
       </header>
-      <section class="grid" data-count={count} aria-label="Participants">
-        <Tile name={`${displayName} (you)`} videoTrack={camera} audioTrack={null} audioMuted={!microphone} self />
-        {participants.map((p) => (
+      <section class={`grid ${layout === 'speaker' ? 'speaker-view' : ''}`} data-count={count} aria-label="Participants">
+        {ordered.map((p) => (
           <Tile
             key={p.id}
             participantId={p.id}
@@ -139,8 +153,20 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
             audioTrack={p.audioTrack}
             audioMuted={p.audioMuted}
             onVideoSize={sizeReporter(p.id)}
+            speaking={p.id === speaker}
+            focused={p.id === focusId}
+            pinned={p.id === pinned}
+            onTogglePin={() => togglePin(p.id)}
           />
         ))}
+        <Tile
+          name={`${displayName} (you)`}
+          videoTrack={camera}
+          audioTrack={null}
+          audioMuted={!microphone}
+          speaking={speaker !== null && speaker === selfId}
+          self
+        />
       </section>
       <Notices notices={notices.list} />
       <footer class="toolbar">
@@ -149,6 +175,13 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
         </button>
         <button type="button" aria-pressed={!!camera} onClick={toggleCamera}>
           {camera ? 'Stop camera' : 'Start camera'}
+        </button>
+        <button
+          type="button"
+          aria-pressed={layout === 'speaker'}
+          onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}
+        >
+          {layout === 'grid' ? 'Speaker view' : 'Grid view'}
         </button>
         <button
           type="button"

@@ -7,6 +7,12 @@ interface Props {
   audioTrack: MediaStreamTrack | null;
   audioMuted: boolean;
   self?: boolean;
+  speaking?: boolean;
+  /** Shown large in speaker view. */
+  focused?: boolean;
+  pinned?: boolean;
+  /** Pin or unpin this person (remote tiles only). */
+  onTogglePin?: () => void;
   /** Receives the video's rendered size, for the server's layer choice. */
   onVideoSize?: ((width: number, height: number) => void) | undefined;
 }
@@ -21,9 +27,16 @@ function initials(name: string): string {
 }
 
 /** One person in the grid: their video, or their initials when there is none. */
-export function Tile({ name, participantId, videoTrack, audioTrack, audioMuted, self = false, onVideoSize }: Props) {
+export function Tile(props: Props) {
+  const { name, participantId, videoTrack, audioTrack, audioMuted, self = false, onVideoSize, onTogglePin } = props;
+  const classes = ['tile', props.speaking && 'speaking', props.focused && 'focus'].filter(Boolean).join(' ');
   return (
-    <figure class="tile" data-participant-id={participantId} data-self={self ? 'true' : undefined}>
+    <figure
+      class={classes}
+      data-participant-id={participantId}
+      data-self={self ? 'true' : undefined}
+      data-speaking={props.speaking ? 'true' : undefined}
+    >
       {videoTrack ? (
         <VideoView track={videoTrack} mirror={self} onSize={onVideoSize} />
       ) : (
@@ -43,6 +56,11 @@ export function Tile({ name, participantId, videoTrack, audioTrack, audioMuted, 
         )}
         <span class="name">{name}</span>
       </figcaption>
+      {onTogglePin && (
+        <button type="button" class="pin" aria-pressed={!!props.pinned} onClick={onTogglePin}>
+          {props.pinned ? `Unpin ${name}` : `Pin ${name}`}
+        </button>
+      )}
     </figure>
   );
 }

@@ -12,6 +12,8 @@ export function defaultConfig(): ServerConfig {
     host: '0.0.0.0',
     mediaPort: 10000,
     maxMembersPerRoom: 50,
+    lastN: 16,
+    audioLastN: 8,
     webRoot: WEB_ROOT,
   };
 }
@@ -25,6 +27,10 @@ Options:
   --public-ip ADDR  address announced to browsers for media (env SOTTO_PUBLIC_IP;
                     default: every local interface, which works on localhost and a LAN)
   --max-members N   largest meeting (env SOTTO_MAX_MEMBERS, default 50)
+  --last-n N        most videos one participant receives, picked by pinning and
+                    recent speaking (env SOTTO_LAST_N, default 16; -1 = all)
+  --audio-last-n N  most audio streams one participant receives: the most recent
+                    speakers (env SOTTO_AUDIO_LAST_N, default 8; -1 = all)
   -h, --help        this text
 `;
 
@@ -47,6 +53,8 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
       'media-port': { type: 'string' },
       'public-ip': { type: 'string' },
       'max-members': { type: 'string' },
+      'last-n': { type: 'string' },
+      'audio-last-n': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -60,6 +68,8 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
     publicIp: values['public-ip'] ?? (env.SOTTO_PUBLIC_IP || undefined),
     maxMembersPerRoom:
       wholeNumber('--max-members', values['max-members'], 'SOTTO_MAX_MEMBERS', env) ?? defaults.maxMembersPerRoom,
+    lastN: wholeNumber('--last-n', values['last-n'], 'SOTTO_LAST_N', env) ?? defaults.lastN,
+    audioLastN: wholeNumber('--audio-last-n', values['audio-last-n'], 'SOTTO_AUDIO_LAST_N', env) ?? defaults.audioLastN,
   });
   return { config, help: values.help === true };
 }

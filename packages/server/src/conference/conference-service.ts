@@ -1,8 +1,10 @@
 import type { Engine } from '../sfu/engine/engine.ts';
+import type { RouterOptions } from '../sfu/router.ts';
 import { Room } from './room.ts';
 
 export interface ConferenceOptions {
   maxMembersPerRoom: number;
+  routing: RouterOptions;
 }
 
 /** All live rooms, by name. Rooms exist only while someone is in them; nothing is stored. */
@@ -29,6 +31,7 @@ export class ConferenceService {
     if (!room) {
       const created = new Room(this.#engine, {
         maxMembers: this.#options.maxMembersPerRoom,
+        routing: this.#options.routing,
         onEmpty: () => {
           if (this.#rooms.get(name) === created) this.#rooms.delete(name);
         },

@@ -3,6 +3,7 @@ import type { JoinResult, ServerMessage } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
+import type { RouterOptions } from '../sfu/router.ts';
 import { Router } from '../sfu/router.ts';
 import type { SlotInfo } from '../sfu/subscriber.ts';
 import type { MemberChannel } from './member.ts';
@@ -10,6 +11,7 @@ import { Member } from './member.ts';
 
 export interface RoomOptions {
   maxMembers: number;
+  routing: RouterOptions;
   /** Called once the last member has left. */
   onEmpty: () => void;
 }
@@ -27,13 +29,18 @@ export class Room {
 
   constructor(engine: Engine, options: RoomOptions) {
     this.#options = options;
-    this.router = new Router(engine);
+    this.router = new Router(engine, options.routing);
     this.router.on('offer', (memberId, offer) =>
       this.#members.get(memberId)?.channel.send({ type: 'offer', revision: offer.revision, sdp: offer.sdp }),
     );
     this.router.on('slots', (memberId, slots) => this.#members.get(memberId)?.channel.send(this.#tracksMessage(slots)));
-    this.router.on('member-lost', (memberId) => {
-      log.info({ room: this.logId, member: memberId }, 'media connection lost');
+    this.router.on('candidates', (memberId, candidates) => {
+      const channel = this.#members.get(memberId)?.channel;
+      for (const c of candidates) channel?.send({ type: 'candidate', connection: 'main', candidate: c.candidate, mid: c.mid });
+    });
+    this.router.on('dominant-speaker', (memberId) => this.#broadcast({ type: 'speaker', memberId }));
+    this.router.on('member-lost', (memberId, reason) => {
+      log.info({ room: this.logId, member: memberId, reason }, 'media connection lost');
       this.leave(memberId);
     });
   }
@@ -61,6 +68,9 @@ export class Room {
   /** Starts the member's media; called after the join reply so the first offer follows it. */
   startMedia(memberId: string): void {
     this.router.addMember(memberId);
+    // A newcomer learns who is speaking now, not only who speaks next.
+    const speaker = this.router.dominantSpeaker;
+    if (speaker) this.#members.get(memberId)?.channel.send({ type: 'speaker', memberId: speaker });
   }
 
   leave(memberId: string): void {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { FEEDBACK_INTERVAL_MS, TransportFeedbackGenerator } from './bwe/transport-feedback-generator.ts';
 import type { MediaKind, SourceName } from './codecs.ts';
 import { codecOf, SFU_RTCP_SSRC } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
@@ -29,8 +30,15 @@ export interface PublisherOptions {
   rids?: string[];
   /** Header extension id of the rid (`sdes:rtp-stream-id`), to map SSRCs to layers. */
   ridExtensionId?: number | undefined;
-  /** Called for every RTP packet before it is forwarded (e.g. transport-wide feedback). */
-  onRtp?: ((view: RtpView, arrivalMs: number) => void) | undefined;
+  /**
+   * Header extension id of the transport-wide sequence number, when the publisher negotiated
+   * transport-cc on its own connection: the SFU then sends it transport-cc feedback.
+   */
+  transportCcExtensionId?: number | undefined;
+  /** Header extension id of the RFC 6464 audio level (microphones). */
+  audioLevelExtensionId?: number | undefined;
+  /** Receives each packet's audio level (0 loudest … 127 silence), for speaker detection. */
+  onAudioLevel?: ((level: number, nowMs: number) => void) | undefined;
   /** Shortest interval between key frame requests we send for one layer. */
   keyFrameIntervalMs?: number;
   now?: () => number;
@@ -53,7 +61,11 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly #track: EngineTrack;
   readonly #payloadType: number;
   readonly #ridExtensionId: number | undefined;
-  readonly #onRtp: ((view: RtpView, arrivalMs: number) => void) | undefined;
+  readonly #transportCcExtensionId: number | undefined;
+  readonly #audioLevelExtensionId: number | undefined;
+  readonly #onAudioLevel: ((level: number, nowMs: number) => void) | undefined;
+  readonly #feedback: TransportFeedbackGenerator | null = null;
+  readonly #feedbackTimer: NodeJS.Timeout | null = null;
   readonly #layerBySsrc = new Map<number, PublisherLayer>();
   readonly #sinks = new Set<PacketSink>();
   readonly #view = new RtpView();
@@ -72,7 +84,17 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.#track = options.track;
     this.#payloadType = options.payloadType;
     this.#ridExtensionId = options.ridExtensionId;
-    this.#onRtp = options.onRtp;
+    this.#transportCcExtensionId = options.transportCcExtensionId;
+    this.#audioLevelExtensionId = options.audioLevelExtensionId;
+    this.#onAudioLevel = options.onAudioLevel;
+    if (options.transportCcExtensionId !== undefined) {
+      const feedback = new TransportFeedbackGenerator(SFU_RTCP_SSRC);
+      this.#feedback = feedback;
+      this.#feedbackTimer = setInterval(() => {
+        for (const packet of feedback.flush(this.layers[0]?.ssrc ?? 0)) this.#track.send(packet);
+      }, FEEDBACK_INTERVAL_MS);
+      this.#feedbackTimer.unref();
+    }
     this.#keyFrameIntervalMs = options.keyFrameIntervalMs ?? 300;
     this.#now = options.now ?? Date.now;
     const rids = options.rids?.length ? options.rids : [null];
@@ -106,7 +128,14 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const layer = this.#layerBySsrc.get(view.ssrc) ?? this.#learnLayer(view);
     if (!layer) return;
     this.packetsIn++;
-    this.#onRtp?.(view, now);
+    if (this.#onAudioLevel && this.#audioLevelExtensionId !== undefined) {
+      const level = view.extension(this.#audioLevelExtensionId);
+      if (level && level.length >= 1) this.#onAudioLevel((level[0] as number) & 0x7f, now);
+    }
+    if (this.#feedback) {
+      const sequence = view.extension(this.#transportCcExtensionId as number);
+      if (sequence && sequence.length >= 2) this.#feedback.onPacket(sequence.readUInt16BE(0), performance.now());
+    }
     layer.onPacket(view, packet, now);
     if (this.kind === 'video') {
       // Only the first packet of a key frame yields a size; the check is a few byte reads.
@@ -170,6 +199,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#feedbackTimer) clearInterval(this.#feedbackTimer);
     this.#sinks.clear();
     for (const layer of this.layers) layer.cache.clear();
     this.emit('close');

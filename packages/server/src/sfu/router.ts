@@ -5,24 +5,39 @@ import type { Engine } from './engine/engine.ts';
 import type { ConnectionState, EngineConnection } from './engine/engine-connection.ts';
 import { isMediaDead } from './liveness.ts';
 import { Publisher } from './publisher.ts';
+import { withoutCandidates } from './sdp/candidates.ts';
 import { preparePublishOffer } from './sdp/publish-offer.ts';
 import { acceptSimulcast } from './sdp/simulcast-answer.ts';
+import { selectLastN } from './speakers/selection.ts';
+import { SpeakerDetector } from './speakers/speaker-detector.ts';
 import type { SlotInfo } from './subscriber.ts';
-import { Subscriber } from './subscriber.ts';
+import { AUDIO_LEVEL_ID, Subscriber } from './subscriber.ts';
 
 export { SdpError } from './sdp/publish-offer.ts';
 
 /** How long a connection may stay 'disconnected' before its member counts as gone. */
 const DISCONNECTED_GRACE_MS = 5000;
 const TICK_MS = 1000;
+const SPEAKER_TICK_MS = 250;
+
+export interface RouterOptions {
+  /** Most video sources one receiver gets (last-N); -1 for no limit. */
+  lastN: number;
+  /** Most audio sources one receiver gets: the most recent speakers; -1 for no limit. */
+  audioLastN: number;
+}
 
 export interface RouterEvents {
   /** A member's receive connection needs (re)negotiation: send them this offer. */
   offer: [memberId: string, offer: { revision: number; sdp: string }];
+  /** The server's ICE candidates for a member's receive connection, once their first answer is in. */
+  candidates: [memberId: string, candidates: Array<{ candidate: string; mid: string }>];
   /** What a member's receive slots carry changed. */
   slots: [memberId: string, slots: SlotInfo[]];
   /** A member's media connection died (ICE failed, or disconnected for too long). */
-  'member-lost': [memberId: string];
+  'member-lost': [memberId: string, reason: 'offer-failed' | 'connection-failed' | 'media-silent'];
+  /** Someone else became the dominant speaker. */
+  'dominant-speaker': [memberId: string];
 }
 
 interface RoutedMember {
@@ -31,24 +46,41 @@ interface RoutedMember {
   publishers: Map<SourceName, Publisher>;
   /** Publish-only connections by video source. */
   publishConnections: Map<SourceName, EngineConnection>;
+  joinedAt: number;
+  /** Members whose video this member pinned, first = most important. */
+  pins: string[];
 }
 
 /**
- * The SFU for one room: who publishes what, who receives what. Every member receives every other
- * member's sources (smart routing refines this later); this class owns all media objects of the
- * room and releases them when members leave.
+ * The SFU for one room: who publishes what, who receives what. Each member receives the video of
+ * at most `lastN` others (pinned, then recent dominant speakers, then earliest joined) and the
+ * audio of the `audioLastN` most recent speakers, each video at the layer that fits its rendered
+ * size. This class owns all media objects of the room and releases them when members leave.
  */
 export class Router extends EventEmitter<RouterEvents> {
   readonly #engine: Engine;
   readonly #members = new Map<string, RoutedMember>();
+  readonly #options: RouterOptions;
   readonly #tick: NodeJS.Timeout;
+  readonly #speakerTick: NodeJS.Timeout;
+  readonly #speakers = new SpeakerDetector();
+  /** When each member last became the dominant speaker (orders last-N video). */
+  readonly #lastDominantAt = new Map<string, number>();
+  #audioSelectionKey = '';
   #closed = false;
 
-  constructor(engine: Engine) {
+  constructor(engine: Engine, options: RouterOptions) {
     super();
     this.#engine = engine;
+    this.#options = options;
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
+    this.#speakerTick = setInterval(() => this.#onSpeakerTick(), SPEAKER_TICK_MS);
+    this.#speakerTick.unref();
+  }
+
+  get dominantSpeaker(): string | null {
+    return this.#speakers.dominant;
   }
 
   get memberCount(): number {
@@ -60,12 +92,19 @@ export class Router extends EventEmitter<RouterEvents> {
     if (this.#closed || this.#members.has(memberId)) return;
     const connection = this.#engine.createConnection('recv');
     const subscriber = new Subscriber(memberId, connection);
-    const member: RoutedMember = { subscriber, publishers: new Map(), publishConnections: new Map() };
+    const member: RoutedMember = {
+      subscriber,
+      publishers: new Map(),
+      publishConnections: new Map(),
+      joinedAt: performance.now(),
+      pins: [],
+    };
     this.#members.set(memberId, member);
     subscriber.on('offer', (offer) => this.emit('offer', memberId, offer));
     subscriber.on('slots', (slots) => this.emit('slots', memberId, slots));
-    subscriber.on('error', () => this.emit('member-lost', memberId));
-    this.#watch(connection, () => this.emit('member-lost', memberId));
+    subscriber.on('candidates', (candidates) => this.emit('candidates', memberId, candidates));
+    subscriber.on('error', () => this.emit('member-lost', memberId, 'offer-failed'));
+    this.#watch(connection, () => this.emit('member-lost', memberId, 'connection-failed'));
 
     const microphone = new Publisher({
       memberId,
@@ -73,13 +112,13 @@ export class Router extends EventEmitter<RouterEvents> {
       kind: 'audio',
       track: subscriber.microphoneTrack,
       payloadType: OPUS.payloadType,
+      audioLevelExtensionId: AUDIO_LEVEL_ID,
+      onAudioLevel: (level, now) => this.#speakers.onLevel(memberId, level, now),
     });
-    for (const [otherId, other] of this.#members) {
-      if (otherId === memberId) continue;
-      for (const publisher of other.publishers.values()) subscriber.attach(publisher);
-    }
-    this.#addPublisher(member, microphone);
-    subscriber.negotiate();
+    member.publishers.set('microphone', microphone);
+    this.#reconcile();
+    // The first offer, even when there is nothing to receive yet: it carries the microphone.
+    if (subscriber.slots.length === 0) subscriber.negotiate();
   }
 
   /**
@@ -97,6 +136,12 @@ export class Router extends EventEmitter<RouterEvents> {
       if (publisher) sizes.set(publisher, { width: entry.width, height: entry.height });
     }
     member.subscriber.setRenderedSizes(sizes);
+  }
+
+  /** The members whose video `memberId` wants most, in order; they always get a last-N place. */
+  setPins(memberId: string, pinned: readonly string[]): void {
+    this.#member(memberId).pins = pinned.filter((id) => id !== memberId);
+    this.#reconcile();
   }
 
   /** Member's answer to their receive connection's latest offer. */
@@ -133,12 +178,15 @@ export class Router extends EventEmitter<RouterEvents> {
           payloadType: offer.payloadType,
           rids: offer.rids,
           ridExtensionId: offer.extensions.rid,
+          transportCcExtensionId: offer.extensions.transportCc,
         }),
       );
     });
     this.#watch(connection, () => this.unpublish(memberId, source));
     try {
-      return acceptSimulcast(await connection.answer(offer.sdp));
+      // The publisher's candidates are dropped: we learn its address from its checks, which start
+      // only once it has our answer (and so our fingerprint) — see withoutCandidates.
+      return acceptSimulcast(await connection.answer(withoutCandidates(offer.sdp).sdp));
     } catch (error) {
       this.unpublish(memberId, source);
       throw error;
@@ -165,21 +213,80 @@ export class Router extends EventEmitter<RouterEvents> {
     for (const publisher of [...member.publishers.values()]) this.#removePublisher(member, publisher);
     member.subscriber.close();
     this.#members.delete(memberId);
+    this.#speakers.remove(memberId);
+    this.#lastDominantAt.delete(memberId);
+    this.#reconcile();
   }
 
   #addPublisher(member: RoutedMember, publisher: Publisher): void {
     const previous = member.publishers.get(publisher.source);
     if (previous) this.#removePublisher(member, previous);
     member.publishers.set(publisher.source, publisher);
-    for (const other of this.#members.values()) {
-      if (other !== member) other.subscriber.attach(publisher);
-    }
+    this.#reconcile();
   }
 
   #removePublisher(member: RoutedMember, publisher: Publisher): void {
     if (member.publishers.get(publisher.source) === publisher) member.publishers.delete(publisher.source);
-    for (const other of this.#members.values()) other.subscriber.detach(publisher);
+    this.#reconcile();
     publisher.close();
+  }
+
+  /** Gives every member the sources the policy picks for them (see the class comment). */
+  #reconcile(): void {
+    if (this.#closed) return;
+    const speakingOrder = (id: string) => this.#lastDominantAt.get(id) ?? 0;
+    for (const [memberId, member] of this.#members) {
+      const others = [...this.#members].filter(([id]) => id !== memberId);
+      const cameras = others.filter(([, m]) => m.publishers.has('camera'));
+      const video = selectLastN(
+        cameras.map(([id, m]) => ({ memberId: id, lastSpokeAt: speakingOrder(id), joinedAt: m.joinedAt })),
+        this.#options.lastN,
+        member.pins,
+      );
+      const audio = selectLastN(
+        others.map(([id, m]) => ({ memberId: id, lastSpokeAt: this.#speakers.lastSpokeAt(id), joinedAt: m.joinedAt })),
+        this.#options.audioLastN,
+      );
+      const publishersOf = (ids: string[], source: SourceName) =>
+        ids.map((id) => this.#members.get(id)?.publishers.get(source)).filter((p): p is Publisher => p !== undefined);
+      member.subscriber.setSources('audio', publishersOf(audio, 'microphone'));
+      member.subscriber.setSources('video', [...publishersOf(video, 'camera'), ...this.#screens(memberId)]);
+    }
+  }
+
+  /** Screen shares always reach everyone (they are what a meeting looks at). */
+  #screens(exceptId: string): Publisher[] {
+    const screens: Publisher[] = [];
+    for (const [id, m] of this.#members) {
+      const screen = m.publishers.get('screen');
+      if (screen && id !== exceptId) screens.push(screen);
+    }
+    return screens;
+  }
+
+  /** Four times a second: dominant speaker, and the audio selection when it depends on speaking. */
+  #onSpeakerTick(): void {
+    const now = Date.now();
+    const changed = this.#speakers.update(now);
+    let reconcile = false;
+    if (changed) {
+      this.#lastDominantAt.set(changed, now);
+      this.emit('dominant-speaker', changed);
+      reconcile = this.#options.lastN >= 0 && this.#members.size - 1 > this.#options.lastN;
+    }
+    const audioLimited = this.#options.audioLastN >= 0 && this.#members.size - 1 > this.#options.audioLastN;
+    if (audioLimited) {
+      // Only a change in who the recent speakers are warrants a reconcile.
+      const key = [...this.#members.keys()]
+        .sort((a, b) => this.#speakers.lastSpokeAt(b) - this.#speakers.lastSpokeAt(a))
+        .slice(0, this.#options.audioLastN + 1)
+        .join(',');
+      if (key !== this.#audioSelectionKey) {
+        this.#audioSelectionKey = key;
+        reconcile = true;
+      }
+    }
+    if (reconcile) this.#reconcile();
   }
 
   #watch(connection: EngineConnection, onDead: () => void): void {
@@ -208,7 +315,7 @@ export class Router extends EventEmitter<RouterEvents> {
       const microphone = member.publishers.get('microphone');
       if (isMediaDead({ now, ...member.subscriber.activity(microphone?.lastPacketAt ?? 0) })) lost.push(memberId);
     }
-    for (const memberId of lost) this.emit('member-lost', memberId);
+    for (const memberId of lost) this.emit('member-lost', memberId, 'media-silent');
   }
 
   /** Figures for /metrics, tests and benchmarks. */
@@ -228,6 +335,7 @@ export class Router extends EventEmitter<RouterEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#tick);
+    clearInterval(this.#speakerTick);
     for (const memberId of [...this.#members.keys()]) this.removeMember(memberId);
     this.removeAllListeners();
   }

@@ -5,6 +5,8 @@ import type { EngineConnection, EngineTrack } from './engine/engine-connection.t
 import type { RenderedSize } from './layer-choice.ts';
 import { chooseLayer } from './layer-choice.ts';
 import type { Publisher } from './publisher.ts';
+import type { SdpCandidate } from './sdp/candidates.ts';
+import { withoutCandidates } from './sdp/candidates.ts';
 import { Slot } from './slot.ts';
 
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
@@ -20,6 +22,8 @@ export interface SlotInfo {
 export interface SubscriberEvents {
   /** A new offer for the receive connection, to be sent to the member. */
   offer: [{ revision: number; sdp: string }];
+  /** The server's ICE candidates, handed out once the first answer is applied (see withoutCandidates). */
+  candidates: [SdpCandidate[]];
   /** The slot table changed. */
   slots: [SlotInfo[]];
   /** Building an offer failed (engine error); the member should be dropped. */
@@ -40,6 +44,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #revision = 0;
   #awaitingRevision: number | null = null;
   #offerQueued = false;
+  /** Our candidates, until the first answer is applied; then null. */
+  #pendingCandidates: SdpCandidate[] | null = [];
   #closed = false;
   readonly #createdAt = Date.now();
   /** What the member renders, by publisher; undefined until their first report. */
@@ -62,24 +68,37 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     return this.#slots;
   }
 
-  /** Starts forwarding `publisher` to this member, in a free slot or a new one. */
-  attach(publisher: Publisher): void {
-    if (this.#closed || this.#slots.some((s) => s.publisher === publisher)) return;
-    let slot = this.#slots.find((s) => s.kind === publisher.kind && s.publisher === null);
-    if (!slot) {
-      slot = this.#addSlot(publisher.kind);
-      this.negotiate();
+  /**
+   * Makes this member's slots of `kind` carry exactly `wanted` (the router's choice: everyone, or
+   * last-N). Slots of publishers no longer wanted go idle and are reused; new slots (and an offer)
+   * only when there are more sources than slots.
+   */
+  setSources(kind: MediaKind, wanted: readonly Publisher[]): void {
+    if (this.#closed) return;
+    const wantedSet = new Set(wanted);
+    let changed = false;
+    let needOffer = false;
+    for (const slot of this.#slots) {
+      if (slot.kind === kind && slot.publisher && !wantedSet.has(slot.publisher)) {
+        slot.bind(null);
+        changed = true;
+      }
     }
-    slot.bind(publisher);
-    this.updateLayers(Date.now());
-    this.#emitSlots();
-  }
-
-  detach(publisher: Publisher): void {
-    const slot = this.#slots.find((s) => s.publisher === publisher);
-    if (!slot) return;
-    slot.bind(null);
-    this.#emitSlots();
+    for (const publisher of wanted) {
+      if (this.#slots.some((s) => s.publisher === publisher)) continue;
+      let slot = this.#slots.find((s) => s.kind === kind && s.publisher === null);
+      if (!slot) {
+        slot = this.#addSlot(kind);
+        needOffer = true;
+      }
+      slot.bind(publisher);
+      changed = true;
+    }
+    if (needOffer) this.negotiate();
+    if (changed) {
+      this.updateLayers(Date.now());
+      this.#emitSlots();
+    }
   }
 
   #addSlot(kind: MediaKind): Slot {
@@ -150,7 +169,10 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     this.#offerQueued = false;
     this.connection.offer().then(
       (sdp) => {
-        if (!this.#closed) this.emit('offer', { revision, sdp });
+        if (this.#closed) return;
+        const stripped = withoutCandidates(sdp);
+        if (this.#pendingCandidates?.length === 0) this.#pendingCandidates = stripped.candidates;
+        this.emit('offer', { revision, sdp: stripped.sdp });
       },
       (error: Error) => {
         if (!this.#closed) this.emit('error', error);
@@ -163,6 +185,11 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     if (revision !== this.#awaitingRevision) throw new Error(`no offer with revision ${revision} is waiting for an answer`);
     this.connection.acceptAnswer(sdp);
     this.#awaitingRevision = null;
+    if (this.#pendingCandidates) {
+      const candidates = this.#pendingCandidates;
+      this.#pendingCandidates = null;
+      this.emit('candidates', candidates);
+    }
     if (this.#offerQueued) this.negotiate();
   }
 

@@ -142,6 +142,10 @@ export class Session {
         room.router.setView(member.id, message.sources);
         this.#reply(message.id, {});
         return;
+      case 'pin':
+        room.router.setPins(member.id, message.memberIds);
+        this.#reply(message.id, {});
+        return;
     }
   }
 
