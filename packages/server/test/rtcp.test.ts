@@ -126,7 +126,7 @@ describe('parseRtcp', () => {
     expect(parseRtcp(packet)).toEqual([{ type: 'nack', mediaSsrc: 0x99, sequences: [65534, 65535, 0, 10] }]);
   });
 
-  it('skips unknown and unused packet types but keeps going', () => {
+  it('skips unknown and unused packet types but keeps going, and points at transport-cc feedback', () => {
     const bye = rtcpPacket(1, 203, u32(7));
     const app = rtcpPacket(0, 204, [...u32(7), 0x41, 0x42, 0x43, 0x44]);
     const remb = rtcpPacket(15, RTCP_PSFB, [...u32(1), ...u32(0), 0x52, 0x45, 0x4d, 0x42, 1, 0, 0, 0, ...u32(9)]);
@@ -134,7 +134,10 @@ describe('parseRtcp', () => {
     const rr = rtcpPacket(0, RTCP_RR, u32(1));
     const xr = rtcpPacket(0, 207, [...u32(1)]);
     const packet = Buffer.from([...bye, ...app, ...remb, ...twcc, ...rr, ...xr, ...pli(3, 4)]);
-    expect(parseRtcp(packet)).toEqual([{ type: 'pli', mediaSsrc: 4 }]);
+    expect(parseRtcp(packet)).toEqual([
+      { type: 'transport-cc', offset: bye.length + app.length + remb.length },
+      { type: 'pli', mediaSsrc: 4 },
+    ]);
   });
 
   it('skips an SR shorter than 28 bytes but continues', () => {

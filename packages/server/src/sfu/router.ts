@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { TRANSPORT_CC_ID } from './bwe/downlink-estimate.ts';
 import type { SourceName } from './codecs.ts';
 import { OPUS, VP8 } from './codecs.ts';
 import type { Engine } from './engine/engine.ts';
@@ -113,6 +114,8 @@ export class Router extends EventEmitter<RouterEvents> {
       track: subscriber.microphoneTrack,
       payloadType: OPUS.payloadType,
       audioLevelExtensionId: AUDIO_LEVEL_ID,
+      // The browser numbers its microphone packets too and expects feedback for them.
+      transportCcExtensionId: TRANSPORT_CC_ID,
       onAudioLevel: (level, now) => this.#speakers.onLevel(memberId, level, now),
     });
     member.publishers.set('microphone', microphone);
@@ -252,6 +255,23 @@ export class Router extends EventEmitter<RouterEvents> {
       member.subscriber.setSources('audio', publishersOf(audio, 'microphone'));
       member.subscriber.setSources('video', [...publishersOf(video, 'camera'), ...this.#screens(memberId)]);
     }
+    this.#updatePriorities();
+  }
+
+  /** Each member's pinned cameras and the dominant speaker's keep quality longest. */
+  #updatePriorities(): void {
+    const speakerCamera = this.#speakers.dominant
+      ? this.#members.get(this.#speakers.dominant)?.publishers.get('camera')
+      : undefined;
+    for (const member of this.#members.values()) {
+      const favoured = new Set<Publisher>();
+      if (speakerCamera) favoured.add(speakerCamera);
+      for (const id of member.pins) {
+        const camera = this.#members.get(id)?.publishers.get('camera');
+        if (camera) favoured.add(camera);
+      }
+      member.subscriber.setPrioritized(favoured);
+    }
   }
 
   /** Screen shares always reach everyone (they are what a meeting looks at). */
@@ -287,6 +307,7 @@ export class Router extends EventEmitter<RouterEvents> {
       }
     }
     if (reconcile) this.#reconcile();
+    else if (changed) this.#updatePriorities();
   }
 
   #watch(connection: EngineConnection, onDead: () => void): void {

@@ -3,13 +3,24 @@ import { codecOf, VP8_RTX } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
 import type { PacketSink, Publisher, PublisherLayer } from './publisher.ts';
 import { parseRtcp, rewriteSenderReport } from './rtp/rtcp.ts';
-import { RtpView, writeRetransmission, writeRewritten } from './rtp/rtp-view.ts';
+import { HEADER_WITH_TRANSPORT_SEQUENCE, RtpView, writeRetransmission, writeRewritten } from './rtp/rtp-view.ts';
 import { seqAdd, seqDelta, seqNewer } from './rtp/sequence.ts';
 import { isVp8KeyFrame } from './rtp/vp8.ts';
 
 /** Packets at most 1500 bytes plus room: one scratch buffer for every rewrite in the process. */
 const scratch = Buffer.allocUnsafe(2048);
 const retransmitView = new RtpView();
+
+/**
+ * The subscriber's transport: numbers every packet sent on its connection (transport-wide
+ * sequence, for its bandwidth estimate) and takes its transport-cc feedback.
+ */
+export interface SubscriberTransport {
+  readonly extensionId: number;
+  /** Records a packet of `bytes` about to be sent; returns its transport-wide sequence number. */
+  record(bytes: number): number;
+  onFeedback(packet: Buffer, offset: number): void;
+}
 
 /** Target layer value meaning "forward nothing" (video nobody renders). */
 export const PAUSED = -1;
@@ -27,6 +38,7 @@ export class Slot implements PacketSink {
   /** SSRC of the RTX stream (RFC 4588) for retransmissions; null where RTX is not offered. */
   readonly rtxSsrc: number | null;
   readonly #track: EngineTrack;
+  readonly #transport: SubscriberTransport | null;
   readonly #payloadType: number;
   readonly #rtxPayloadType: number;
   readonly #clockRate: number;
@@ -57,6 +69,7 @@ export class Slot implements PacketSink {
     ssrc: number,
     rtxSsrc: number | null,
     track: EngineTrack,
+    transport: SubscriberTransport | null = null,
     now: () => number = Date.now,
   ) {
     this.mid = mid;
@@ -64,6 +77,7 @@ export class Slot implements PacketSink {
     this.ssrc = ssrc;
     this.rtxSsrc = rtxSsrc;
     this.#track = track;
+    this.#transport = transport;
     this.#now = now;
     const codec = codecOf(kind);
     this.#payloadType = codec.payloadType;
@@ -129,7 +143,16 @@ export class Slot implements PacketSink {
     }
     const sequence = seqAdd(view.sequence, this.#seqOffset);
     const timestamp = (view.timestamp + this.#tsOffset) >>> 0;
-    const packet = writeRewritten(view, { payloadType: this.#payloadType, sequence, timestamp, ssrc: this.ssrc }, scratch);
+    const transport = this.#transport;
+    const transportSequence = transport
+      ? { extensionId: transport.extensionId, sequence: transport.record(HEADER_WITH_TRANSPORT_SEQUENCE + view.payloadLength) }
+      : null;
+    const packet = writeRewritten(
+      view,
+      { payloadType: this.#payloadType, sequence, timestamp, ssrc: this.ssrc },
+      scratch,
+      transportSequence,
+    );
     if (!this.#track.send(packet)) {
       // Not open (any more): start again at a key frame.
       if (this.kind === 'video') this.#current = null;
@@ -165,6 +188,10 @@ export class Slot implements PacketSink {
     const publisher = this.#publisher;
     if (!publisher) return;
     for (const item of parseRtcp(packet)) {
+      if (item.type === 'transport-cc') {
+        this.#transport?.onFeedback(packet, item.offset);
+        continue;
+      }
       if (item.type === 'sr' || item.mediaSsrc !== this.ssrc) continue;
       if (item.type === 'pli' || item.type === 'fir') {
         const layer = this.#current ?? publisher.layers[this.#target];

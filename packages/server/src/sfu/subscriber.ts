@@ -1,7 +1,9 @@
 import { EventEmitter } from 'node:events';
+import { DownlinkEstimate, TRANSPORT_CC_ID, TRANSPORT_CC_URI } from './bwe/downlink-estimate.ts';
 import type { MediaKind } from './codecs.ts';
 import { codecOf, OPUS, randomSsrc, VP8_RTX } from './codecs.ts';
 import type { EngineConnection, EngineTrack } from './engine/engine-connection.ts';
+import { allocateLayers } from './layer-allocation.ts';
 import type { RenderedSize } from './layer-choice.ts';
 import { chooseLayer } from './layer-choice.ts';
 import type { Publisher } from './publisher.ts';
@@ -12,6 +14,8 @@ import { Slot } from './slot.ts';
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 /** Chrome's own id for the audio level extension, so its answer keeps it. */
 export const AUDIO_LEVEL_ID = 1;
+/** What one forwarded Opus stream costs, for fitting videos into a downlink. */
+const AUDIO_BUDGET_BPS = 40_000;
 
 export interface SlotInfo {
   mid: string;
@@ -50,6 +54,10 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   readonly #createdAt = Date.now();
   /** What the member renders, by publisher; undefined until their first report. */
   #rendered: Map<Publisher, RenderedSize> | undefined;
+  /** Sources that keep quality longest when bandwidth is short: pinned, dominant speaker. */
+  #prioritized = new Set<Publisher>();
+  /** Bandwidth estimate of the member's downlink, from their transport-cc feedback. */
+  readonly downlink = new DownlinkEstimate();
 
   constructor(memberId: string, connection: EngineConnection) {
     super();
@@ -60,7 +68,11 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       mid: '0',
       direction: 'recvonly',
       payloadType: OPUS.payloadType,
-      extraLines: [`a=extmap:${AUDIO_LEVEL_ID} ${AUDIO_LEVEL_URI}`],
+      extraLines: [
+        `a=extmap:${AUDIO_LEVEL_ID} ${AUDIO_LEVEL_URI}`,
+        `a=extmap:${TRANSPORT_CC_ID} ${TRANSPORT_CC_URI}`,
+        `a=rtcp-fb:${OPUS.payloadType} transport-cc`,
+      ],
     });
   }
 
@@ -115,9 +127,13 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       ...(rtx ? { rtx } : {}),
       streamId: `slot-${mid}`,
       trackId: `slot-${mid}-${kind}`,
-      extraLines: kind === 'video' ? [`a=rtcp-fb:${codec.payloadType} ccm fir`] : [],
+      extraLines: [
+        `a=extmap:${TRANSPORT_CC_ID} ${TRANSPORT_CC_URI}`,
+        `a=rtcp-fb:${codec.payloadType} transport-cc`,
+        ...(kind === 'video' ? [`a=rtcp-fb:${codec.payloadType} ccm fir`] : []),
+      ],
     });
-    const slot = new Slot(mid, kind, ssrc, rtx?.ssrc ?? null, track);
+    const slot = new Slot(mid, kind, ssrc, rtx?.ssrc ?? null, track, this.downlink);
     this.#slots.push(slot);
     return slot;
   }
@@ -135,14 +151,46 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     this.updateLayers(Date.now());
   }
 
-  /** Re-chooses the layer of every video slot (on view changes, and as layers come and go). */
+  /** Sources to favour when bandwidth is short (pinned, dominant speaker). */
+  setPrioritized(publishers: Set<Publisher>): void {
+    this.#prioritized = publishers;
+    this.updateLayers(Date.now());
+  }
+
+  /**
+   * Re-chooses the layer of every video slot: what each rendered size asks for, fitted into the
+   * downlink estimate (on view changes, speaker changes, and every second as layers come and go).
+   */
   updateLayers(now: number): void {
+    const items = [];
+    let audioSlots = 0;
     for (const slot of this.#slots) {
       const publisher = slot.publisher;
-      if (slot.kind !== 'video' || !publisher) continue;
-      const layers = publisher.layers.map((l) => ({ index: l.index, width: l.width, height: l.height, active: l.isActive(now) }));
+      if (!publisher) continue;
+      if (slot.kind === 'audio') {
+        audioSlots++;
+        continue;
+      }
+      const layers = publisher.layers.map((l) => ({
+        index: l.index,
+        width: l.width,
+        height: l.height,
+        bitrate: l.bitrate,
+        active: l.isActive(now),
+      }));
       const rendered = this.#rendered ? (this.#rendered.get(publisher) ?? { width: 0, height: 0 }) : undefined;
-      slot.setTargetLayer(chooseLayer(layers, rendered));
+      items.push({
+        id: slot.mid,
+        priority: this.#prioritized.has(publisher) ? 1 : 0,
+        layers,
+        desired: chooseLayer(layers, rendered),
+      });
+    }
+    const budget = this.downlink.bitrate - audioSlots * AUDIO_BUDGET_BPS;
+    const allocation = allocateLayers(items, budget);
+    for (const slot of this.#slots) {
+      const layer = allocation.get(slot.mid);
+      if (layer !== undefined) slot.setTargetLayer(layer);
     }
   }
 

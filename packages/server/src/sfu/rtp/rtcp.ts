@@ -9,7 +9,9 @@ export type RtcpFeedback =
   | { type: 'pli'; mediaSsrc: number }
   | { type: 'fir'; mediaSsrc: number }
   | { type: 'nack'; mediaSsrc: number; sequences: number[] }
-  | { type: 'sr'; ssrc: number; ntpSeconds: number; ntpFraction: number; rtpTimestamp: number; offset: number };
+  | { type: 'sr'; ssrc: number; ntpSeconds: number; ntpFraction: number; rtpTimestamp: number; offset: number }
+  /** Transport-wide congestion control feedback; parse it with parseTransportCcFeedback at `offset`. */
+  | { type: 'transport-cc'; offset: number };
 
 /**
  * Splits a compound RTCP packet into the feedback the SFU acts on. Unknown or malformed parts are
@@ -48,6 +50,8 @@ export function parseRtcp(packet: Buffer): RtcpFeedback[] {
         for (let bit = 0; bit < 16; bit++) if (blp & (1 << bit)) sequences.push((pid + bit + 1) & 0xffff);
       }
       out.push({ type: 'nack', mediaSsrc, sequences });
+    } else if (type === RTCP_RTPFB && fmt === 15 && size >= 20) {
+      out.push({ type: 'transport-cc', offset });
     }
     offset += size;
   }

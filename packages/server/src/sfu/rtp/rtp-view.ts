@@ -107,18 +107,41 @@ export interface RtpRewrite {
   ssrc: number;
 }
 
+/** A transport-wide sequence number to write as a one-byte header extension (RFC 8285). */
+export interface TransportSequence {
+  extensionId: number;
+  sequence: number;
+}
+
+/** Header bytes `writeRewritten` writes with a transport-wide sequence extension. */
+export const HEADER_WITH_TRANSPORT_SEQUENCE = 20;
+
 /**
- * Writes `view`'s packet with a new header into `out` (12-byte header, no CSRCs or extensions,
- * marker kept, payload copied) and returns the slice to send. `out` must hold 12 + payload bytes.
+ * Writes `view`'s packet with a new header into `out` (12-byte header, no CSRCs, marker kept,
+ * payload copied; the publisher's extensions are dropped, and our transport-wide sequence number
+ * is written when given) and returns the slice to send. `out` must hold 20 + payload bytes.
  */
-export function writeRewritten(view: RtpView, rewrite: RtpRewrite, out: Buffer): Buffer {
-  out[0] = 0x80;
+export function writeRewritten(
+  view: RtpView,
+  rewrite: RtpRewrite,
+  out: Buffer,
+  transport: TransportSequence | null = null,
+): Buffer {
+  out[0] = transport ? 0x90 : 0x80;
   out[1] = (view.marker ? 0x80 : 0) | (rewrite.payloadType & 0x7f);
   out.writeUInt16BE(rewrite.sequence & 0xffff, 2);
   out.writeUInt32BE(rewrite.timestamp >>> 0, 4);
   out.writeUInt32BE(rewrite.ssrc >>> 0, 8);
-  view.buffer.copy(out, 12, view.payloadOffset, view.payloadOffset + view.payloadLength);
-  return out.subarray(0, 12 + view.payloadLength);
+  let offset = 12;
+  if (transport) {
+    out.writeUInt32BE(0xbede0001, 12); // one-byte extensions, one 32-bit word
+    out[16] = (transport.extensionId << 4) | 1; // two bytes of value
+    out.writeUInt16BE(transport.sequence & 0xffff, 17);
+    out[19] = 0;
+    offset = 20;
+  }
+  view.buffer.copy(out, offset, view.payloadOffset, view.payloadOffset + view.payloadLength);
+  return out.subarray(0, offset + view.payloadLength);
 }
 
 /**
