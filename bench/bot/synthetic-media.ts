@@ -1,8 +1,9 @@
 /**
  * Pre-made media for load bots: RTP payloads shaped like VP8 and Opus, without any encoding.
  * VP8 payloads carry a real payload descriptor (RFC 7741, 15-bit picture id) and a real frame tag
- * (key frames with the 0x9d012a start code and a 1280x720 size), so the SFU's key-frame detection
- * and the receivers' parsers see what a browser would send; the rest of each frame is filler.
+ * (key frames with the 0x9d012a start code and the layer's size, 1280x720 by default), so the
+ * SFU's key-frame detection and layer sizing and the receivers' parsers see what a browser would
+ * send; the rest of each frame is filler (whose last 8 bytes the benchmark uses for a send time).
  */
 
 export interface VideoFrameSpec {
@@ -10,6 +11,9 @@ export interface VideoFrameSpec {
   pictureId: number;
   /** Bytes of VP8 data in the frame (split over packets by the caller). */
   size: number;
+  /** Frame size written into key frames; 1280x720 when not given. */
+  width?: number;
+  height?: number;
 }
 
 const MAX_VP8_CHUNK = 1100;
@@ -17,10 +21,13 @@ const MAX_VP8_CHUNK = 1100;
 /** Payloads (descriptor + data) of one VP8 frame, one per RTP packet. */
 export function vp8FramePayloads(frame: VideoFrameSpec): Buffer[] {
   const payloads: Buffer[] = [];
-  let remaining = Math.max(frame.size, 16);
-  let first = true;
-  while (remaining > 0) {
-    const chunk = Math.min(remaining, MAX_VP8_CHUNK);
+  // At least 32 bytes, split evenly: every packet keeps room for the send-time stamp after its
+  // descriptor (and the first one for the 10-byte key frame header).
+  const size = Math.max(frame.size, 32);
+  const count = Math.ceil(size / MAX_VP8_CHUNK);
+  for (let i = 0; i < count; i++) {
+    const first = i === 0;
+    const chunk = Math.ceil((size * (i + 1)) / count) - Math.ceil((size * i) / count);
     const payload = Buffer.alloc(4 + chunk, 0x5a);
     payload[0] = 0x80 | (first ? 0x10 : 0); // X, S (start of partition 0), PID 0
     payload[1] = 0x80; // I: picture id present
@@ -32,13 +39,11 @@ export function vp8FramePayloads(frame: VideoFrameSpec): Buffer[] {
         payload[7] = 0x9d;
         payload[8] = 0x01;
         payload[9] = 0x2a;
-        payload.writeUInt16LE(1280, 10);
-        payload.writeUInt16LE(720, 12);
+        payload.writeUInt16LE(frame.width ?? 1280, 10);
+        payload.writeUInt16LE(frame.height ?? 720, 12);
       }
     }
     payloads.push(payload);
-    remaining -= chunk;
-    first = false;
   }
   return payloads;
 }

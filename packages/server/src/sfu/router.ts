@@ -339,6 +339,16 @@ export class Router extends EventEmitter<RouterEvents> {
     for (const memberId of lost) this.emit('member-lost', memberId, 'media-silent');
   }
 
+  /** Per member: downlink estimate (bit/s), feedbacks seen, and the layer of each video slot. */
+  downlinks(): Array<{ memberId: string; estimate: number; feedbacks: number; layers: number[] }> {
+    return [...this.#members].map(([memberId, m]) => ({
+      memberId,
+      estimate: Math.round(m.subscriber.downlink.bitrate),
+      feedbacks: m.subscriber.downlink.feedbacks,
+      layers: m.subscriber.slots.filter((s) => s.kind === 'video' && s.publisher).map((s) => s.currentLayer),
+    }));
+  }
+
   /** Figures for /metrics, tests and benchmarks. */
   stats(): { members: number; publishers: number; packetsIn: number; packetsOut: number } {
     let publishers = 0;

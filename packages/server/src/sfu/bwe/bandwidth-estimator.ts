@@ -35,6 +35,7 @@ const INCREASE_PER_SECOND = 0.15;
 export class BandwidthEstimator {
   readonly #minBps: number;
   readonly #maxBps: number;
+  readonly #initialBps: number;
   readonly #trendline = new TrendlineFilter();
   #estimate: number;
   #group: { firstSent: number; lastSent: number; lastArrival: number } | null = null;
@@ -49,7 +50,8 @@ export class BandwidthEstimator {
   constructor(options: BandwidthEstimatorOptions = {}) {
     this.#minBps = options.minBps ?? 100_000;
     this.#maxBps = options.maxBps ?? 20_000_000;
-    this.#estimate = options.initialBps ?? 2_500_000;
+    this.#initialBps = options.initialBps ?? 2_500_000;
+    this.#estimate = this.#initialBps;
   }
 
   /** Current estimate, bit/s. */
@@ -129,7 +131,11 @@ export class BandwidthEstimator {
       return;
     }
     if (nowMs - this.#lastDecreaseAt < HOLD_AFTER_DECREASE_MS) return;
-    this.#estimate = Math.min(this.#maxBps, this.#estimate * (1 + (INCREASE_PER_SECOND * elapsed) / 1000));
+    // Grow, but not far past what is actually getting through: an estimate never tested by
+    // traffic says nothing about the path.
+    const ceiling = Math.max(this.#initialBps, 1.5 * this.ackedBitrate + 500_000);
+    const grown = this.#estimate * (1 + (INCREASE_PER_SECOND * elapsed) / 1000);
+    this.#estimate = Math.min(this.#maxBps, Math.max(this.#estimate, Math.min(grown, ceiling)));
   }
 
   #decreaseTo(bps: number, nowMs: number): void {
