@@ -1,3 +1,4 @@
+import { NackTracker } from './rtp/nack-tracker.ts';
 import { PacketCache } from './rtp/packet-cache.ts';
 import { ReceiveStats } from './rtp/receive-stats.ts';
 import type { RtpView } from './rtp/rtp-view.ts';
@@ -15,6 +16,8 @@ export class PublisherLayer {
   readonly #clockRate: number;
   ssrc = 0;
   stats: ReceiveStats | null = null;
+  /** Losses on the way in, to NACK (video only). */
+  nacks = new NackTracker();
   /** Frame size from the last key frame, 0 until one arrived. */
   width = 0;
   height = 0;
@@ -37,6 +40,7 @@ export class PublisherLayer {
   reset(ssrc: number): void {
     this.ssrc = ssrc;
     this.stats = new ReceiveStats(ssrc, this.#clockRate);
+    this.nacks = new NackTracker();
     this.cache.clear();
   }
 
@@ -44,6 +48,7 @@ export class PublisherLayer {
     this.packetsIn++;
     this.lastPacketAt = now;
     this.stats?.onPacket(view.sequence, view.timestamp, now);
+    this.nacks.onPacket(view.sequence, now);
     this.cache.put(view.sequence, packet);
     if (now - this.#windowStart >= BITRATE_WINDOW_MS) {
       const elapsed = now - this.#windowStart;

@@ -5,7 +5,7 @@ import { codecOf, SFU_RTCP_SSRC } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
 import { PublisherLayer } from './publisher-layer.ts';
 import type { ReportBlock } from './rtp/rtcp.ts';
-import { buildPli, buildReceiverReport, parseRtcp } from './rtp/rtcp.ts';
+import { buildNack, buildPli, buildReceiverReport, parseRtcp } from './rtp/rtcp.ts';
 import { isRtcp, RtpView } from './rtp/rtp-view.ts';
 import { vp8KeyFrameSize } from './rtp/vp8.ts';
 
@@ -87,12 +87,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.#transportCcExtensionId = options.transportCcExtensionId;
     this.#audioLevelExtensionId = options.audioLevelExtensionId;
     this.#onAudioLevel = options.onAudioLevel;
-    if (options.transportCcExtensionId !== undefined) {
-      const feedback = new TransportFeedbackGenerator(SFU_RTCP_SSRC);
-      this.#feedback = feedback;
-      this.#feedbackTimer = setInterval(() => {
-        for (const packet of feedback.flush(this.layers[0]?.ssrc ?? 0)) this.#track.send(packet);
-      }, FEEDBACK_INTERVAL_MS);
+    if (options.transportCcExtensionId !== undefined) this.#feedback = new TransportFeedbackGenerator(SFU_RTCP_SSRC);
+    // Every 50 ms: transport-cc feedback, and NACKs for video lost on the way in.
+    if (this.#feedback || this.kind === 'video') {
+      this.#feedbackTimer = setInterval(() => this.#sendFeedback(), FEEDBACK_INTERVAL_MS);
       this.#feedbackTimer.unref();
     }
     this.#keyFrameIntervalMs = options.keyFrameIntervalMs ?? 300;
@@ -168,6 +166,17 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       if (!layer) continue;
       layer.stats?.onSenderReport(item.ntpSeconds, item.ntpFraction, this.#now());
       for (const sink of this.#sinks) sink.forwardSenderReport(packet, item.offset, layer);
+    }
+  }
+
+  #sendFeedback(): void {
+    if (this.#feedback) for (const packet of this.#feedback.flush(this.layers[0]?.ssrc ?? 0)) this.#track.send(packet);
+    if (this.kind !== 'video') return;
+    const now = this.#now();
+    for (const layer of this.layers) {
+      if (layer.ssrc === 0) continue;
+      const lost = layer.nacks.due(now);
+      if (lost.length) this.#track.send(buildNack(SFU_RTCP_SSRC, layer.ssrc, lost.slice(0, 100)));
     }
   }
 

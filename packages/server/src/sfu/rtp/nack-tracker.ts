@@ -1,0 +1,71 @@
+/**
+ * Which packets of an incoming stream are missing and should be asked for again (RFC 4585 generic
+ * NACK): gaps in the sequence numbers, asked for after a short reordering grace, re-asked up to
+ * three times, and given up after a second (a late packet is no use to anyone). Times are passed
+ * in, so tests feed them.
+ */
+const REORDER_GRACE_MS = 10;
+const RETRY_INTERVAL_MS = 100;
+const MAX_REQUESTS = 3;
+const GIVE_UP_MS = 1000;
+/** A bigger jump is a restart or a long outage, not loss worth repairing. */
+const MAX_GAP = 200;
+
+interface Missing {
+  since: number;
+  lastRequestAt: number;
+  requests: number;
+}
+
+export class NackTracker {
+  #highest = -1;
+  readonly #missing = new Map<number, Missing>();
+  /** Packets that arrived after being reported missing. */
+  recovered = 0;
+
+  onPacket(sequence: number, nowMs: number): void {
+    const extended = this.#extend(sequence);
+    if (this.#highest < 0) {
+      this.#highest = extended;
+      return;
+    }
+    if (extended > this.#highest) {
+      const gap = extended - this.#highest - 1;
+      if (gap > MAX_GAP) this.#missing.clear();
+      else for (let s = this.#highest + 1; s < extended; s++) this.#missing.set(s, { since: nowMs, lastRequestAt: 0, requests: 0 });
+      this.#highest = extended;
+    } else if (this.#missing.delete(extended)) {
+      this.recovered++;
+    }
+  }
+
+  #extend(sequence: number): number {
+    if (this.#highest < 0) return sequence + 0x10000;
+    const cycles = this.#highest - (this.#highest & 0xffff);
+    let extended = cycles + sequence;
+    if (extended - this.#highest > 0x8000) extended -= 0x10000;
+    else if (this.#highest - extended > 0x8000) extended += 0x10000;
+    return extended;
+  }
+
+  /** Sequence numbers (16 bit) to NACK now; marks them requested. */
+  due(nowMs: number): number[] {
+    const out: number[] = [];
+    for (const [sequence, entry] of this.#missing) {
+      if (entry.requests >= MAX_REQUESTS || nowMs - entry.since > GIVE_UP_MS) {
+        this.#missing.delete(sequence);
+        continue;
+      }
+      if (nowMs - entry.since < REORDER_GRACE_MS) continue;
+      if (entry.requests > 0 && nowMs - entry.lastRequestAt < RETRY_INTERVAL_MS) continue;
+      entry.requests++;
+      entry.lastRequestAt = nowMs;
+      out.push(sequence & 0xffff);
+    }
+    return out;
+  }
+
+  get missingCount(): number {
+    return this.#missing.size;
+  }
+}
