@@ -38,7 +38,9 @@ export function allocateLayers(items: readonly AllocationItem[], budgetBps: numb
   for (const item of ordered) {
     const active = item.layers.filter((l) => l.active);
     const usable = (active.length ? active : item.layers).filter((l) => l.index <= item.desired);
-    const ladder = usable.length ? usable : (active.length ? active : item.layers).slice(0, 1);
+    const ladder = usable.length
+      ? usable
+      : [...(active.length ? active : item.layers)].sort((a, b) => a.index - b.index).slice(0, 1);
     ladder.sort((a, b) => a.index - b.index);
     const lowest = ladder[0];
     if (item.desired === PAUSED || !lowest) {

@@ -4,13 +4,14 @@ import type { SourceName } from './codecs.ts';
 import { OPUS, VP8 } from './codecs.ts';
 import type { Engine } from './engine/engine.ts';
 import type { ConnectionState, EngineConnection } from './engine/engine-connection.ts';
+import type { ForwardingOptions } from './forwarding-policy.ts';
+import { ForwardingPolicy } from './forwarding-policy.ts';
 import { isMediaDead } from './liveness.ts';
 import { Publisher } from './publisher.ts';
+import type { RoutedMember } from './routed-member.ts';
 import { withoutCandidates } from './sdp/candidates.ts';
 import { preparePublishOffer } from './sdp/publish-offer.ts';
 import { acceptSimulcast } from './sdp/simulcast-answer.ts';
-import { selectLastN } from './speakers/selection.ts';
-import { SpeakerDetector } from './speakers/speaker-detector.ts';
 import type { SlotInfo } from './subscriber.ts';
 import { AUDIO_LEVEL_ID, Subscriber } from './subscriber.ts';
 
@@ -21,12 +22,7 @@ const DISCONNECTED_GRACE_MS = 5000;
 const TICK_MS = 1000;
 const SPEAKER_TICK_MS = 250;
 
-export interface RouterOptions {
-  /** Most video sources one receiver gets (last-N); -1 for no limit. */
-  lastN: number;
-  /** Most audio sources one receiver gets: the most recent speakers; -1 for no limit. */
-  audioLastN: number;
-}
+export type RouterOptions = ForwardingOptions;
 
 export interface RouterEvents {
   /** A member's receive connection needs (re)negotiation: send them this offer. */
@@ -41,17 +37,6 @@ export interface RouterEvents {
   'dominant-speaker': [memberId: string];
 }
 
-interface RoutedMember {
-  subscriber: Subscriber;
-  /** Published sources by name; the microphone is always present (on the receive connection). */
-  publishers: Map<SourceName, Publisher>;
-  /** Publish-only connections by video source. */
-  publishConnections: Map<SourceName, EngineConnection>;
-  joinedAt: number;
-  /** Members whose video this member pinned, first = most important. */
-  pins: string[];
-}
-
 /**
  * The SFU for one room: who publishes what, who receives what. Each member receives the video of
  * at most `lastN` others (pinned, then recent dominant speakers, then earliest joined) and the
@@ -61,19 +46,15 @@ interface RoutedMember {
 export class Router extends EventEmitter<RouterEvents> {
   readonly #engine: Engine;
   readonly #members = new Map<string, RoutedMember>();
-  readonly #options: RouterOptions;
+  readonly #policy: ForwardingPolicy;
   readonly #tick: NodeJS.Timeout;
   readonly #speakerTick: NodeJS.Timeout;
-  readonly #speakers = new SpeakerDetector();
-  /** When each member last became the dominant speaker (orders last-N video). */
-  readonly #lastDominantAt = new Map<string, number>();
-  #audioSelectionKey = '';
   #closed = false;
 
   constructor(engine: Engine, options: RouterOptions) {
     super();
     this.#engine = engine;
-    this.#options = options;
+    this.#policy = new ForwardingPolicy(options);
     this.#tick = setInterval(() => this.#onTick(), TICK_MS);
     this.#tick.unref();
     this.#speakerTick = setInterval(() => this.#onSpeakerTick(), SPEAKER_TICK_MS);
@@ -81,7 +62,7 @@ export class Router extends EventEmitter<RouterEvents> {
   }
 
   get dominantSpeaker(): string | null {
-    return this.#speakers.dominant;
+    return this.#policy.speakers.dominant;
   }
 
   get memberCount(): number {
@@ -116,7 +97,7 @@ export class Router extends EventEmitter<RouterEvents> {
       audioLevelExtensionId: AUDIO_LEVEL_ID,
       // The browser numbers its microphone packets too and expects feedback for them.
       transportCcExtensionId: TRANSPORT_CC_ID,
-      onAudioLevel: (level, now) => this.#speakers.onLevel(memberId, level, now),
+      onAudioLevel: (level, now) => this.#policy.speakers.onLevel(memberId, level, now),
     });
     member.publishers.set('microphone', microphone);
     this.#reconcile();
@@ -216,8 +197,7 @@ export class Router extends EventEmitter<RouterEvents> {
     for (const publisher of [...member.publishers.values()]) this.#removePublisher(member, publisher);
     member.subscriber.close();
     this.#members.delete(memberId);
-    this.#speakers.remove(memberId);
-    this.#lastDominantAt.delete(memberId);
+    this.#policy.forget(memberId);
     this.#reconcile();
   }
 
@@ -234,80 +214,14 @@ export class Router extends EventEmitter<RouterEvents> {
     publisher.close();
   }
 
-  /** Gives every member the sources the policy picks for them (see the class comment). */
   #reconcile(): void {
-    if (this.#closed) return;
-    const speakingOrder = (id: string) => this.#lastDominantAt.get(id) ?? 0;
-    for (const [memberId, member] of this.#members) {
-      const others = [...this.#members].filter(([id]) => id !== memberId);
-      const cameras = others.filter(([, m]) => m.publishers.has('camera'));
-      const video = selectLastN(
-        cameras.map(([id, m]) => ({ memberId: id, lastSpokeAt: speakingOrder(id), joinedAt: m.joinedAt })),
-        this.#options.lastN,
-        member.pins,
-      );
-      const audio = selectLastN(
-        others.map(([id, m]) => ({ memberId: id, lastSpokeAt: this.#speakers.lastSpokeAt(id), joinedAt: m.joinedAt })),
-        this.#options.audioLastN,
-      );
-      const publishersOf = (ids: string[], source: SourceName) =>
-        ids.map((id) => this.#members.get(id)?.publishers.get(source)).filter((p): p is Publisher => p !== undefined);
-      member.subscriber.setSources('audio', publishersOf(audio, 'microphone'));
-      member.subscriber.setSources('video', [...publishersOf(video, 'camera'), ...this.#screens(memberId)]);
-    }
-    this.#updatePriorities();
+    if (!this.#closed) this.#policy.apply(this.#members);
   }
 
-  /** Each member's pinned cameras and the dominant speaker's keep quality longest. */
-  #updatePriorities(): void {
-    const speakerCamera = this.#speakers.dominant
-      ? this.#members.get(this.#speakers.dominant)?.publishers.get('camera')
-      : undefined;
-    for (const member of this.#members.values()) {
-      const favoured = new Set<Publisher>();
-      if (speakerCamera) favoured.add(speakerCamera);
-      for (const id of member.pins) {
-        const camera = this.#members.get(id)?.publishers.get('camera');
-        if (camera) favoured.add(camera);
-      }
-      member.subscriber.setPrioritized(favoured);
-    }
-  }
-
-  /** Screen shares always reach everyone (they are what a meeting looks at). */
-  #screens(exceptId: string): Publisher[] {
-    const screens: Publisher[] = [];
-    for (const [id, m] of this.#members) {
-      const screen = m.publishers.get('screen');
-      if (screen && id !== exceptId) screens.push(screen);
-    }
-    return screens;
-  }
-
-  /** Four times a second: dominant speaker, and the audio selection when it depends on speaking. */
+  /** Four times a second: dominant speaker, and what depends on it. */
   #onSpeakerTick(): void {
-    const now = Date.now();
-    const changed = this.#speakers.update(now);
-    let reconcile = false;
-    if (changed) {
-      this.#lastDominantAt.set(changed, now);
-      this.emit('dominant-speaker', changed);
-      reconcile = this.#options.lastN >= 0 && this.#members.size - 1 > this.#options.lastN;
-    }
-    const audioLimited = this.#options.audioLastN >= 0 && this.#members.size - 1 > this.#options.audioLastN;
-    if (audioLimited) {
-      // Only a change in who the recent speakers are warrants a reconcile.
-      const key = [...this.#members.keys()]
-        .sort((a, b) => this.#speakers.lastSpokeAt(b) - this.#speakers.lastSpokeAt(a))
-        .slice(0, this.#options.audioLastN + 1)
-        .join(',');
-      if (key !== this.#audioSelectionKey) {
-        this.#audioSelectionKey = key;
-        reconcile = true;
-      }
-    }
-    if (reconcile) this.#reconcile();
-    else if (changed) this.#updatePriorities();
+    const changed = this.#policy.onTick(this.#members, Date.now());
+    if (changed) this.emit('dominant-speaker', changed);
   }
 
   #watch(connection: EngineConnection, onDead: () => void): void {

@@ -126,11 +126,12 @@ export class BandwidthEstimator {
       // Once per round of feedback is enough: the queue needs time to drain.
       if (nowMs - this.#lastDecreaseAt > 300) {
         const acked = this.ackedBitrate;
-        this.#decreaseTo(DECREASE_FACTOR * (acked > 0 ? Math.min(acked, this.#estimate) : this.#estimate), nowMs);
+        this.#decreaseTo(DECREASE_FACTOR * (acked > 0 ? acked : this.#estimate), nowMs);
       }
       return;
     }
-    if (nowMs - this.#lastDecreaseAt < HOLD_AFTER_DECREASE_MS) return;
+    // While the queue drains (underuse) hold, as GCC does; grow only on a steady path.
+    if (this.#trendline.usage === 'underusing' || nowMs - this.#lastDecreaseAt < HOLD_AFTER_DECREASE_MS) return;
     // Grow, but not far past what is actually getting through: an estimate never tested by
     // traffic says nothing about the path.
     const ceiling = Math.max(this.#initialBps, 1.5 * this.ackedBitrate + 500_000);

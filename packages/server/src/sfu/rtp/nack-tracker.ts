@@ -1,7 +1,7 @@
 /**
  * Which packets of an incoming stream are missing and should be asked for again (RFC 4585 generic
- * NACK): gaps in the sequence numbers, asked for after a short reordering grace, re-asked up to
- * three times, and given up after a second (a late packet is no use to anyone). Times are passed
+ * NACK): gaps in the sequence numbers, asked for after a short reordering grace, asked at most
+ * three times in all, and given up after a second (a late packet is no use to anyone). Times are passed
  * in, so tests feed them.
  */
 const REORDER_GRACE_MS = 10;
@@ -32,7 +32,8 @@ export class NackTracker {
     if (extended > this.#highest) {
       const gap = extended - this.#highest - 1;
       if (gap > MAX_GAP) this.#missing.clear();
-      else for (let s = this.#highest + 1; s < extended; s++) this.#missing.set(s, { since: nowMs, lastRequestAt: 0, requests: 0 });
+      else
+        for (let s = this.#highest + 1; s < extended; s++) this.#missing.set(s, { since: nowMs, lastRequestAt: 0, requests: 0 });
       this.#highest = extended;
     } else if (this.#missing.delete(extended)) {
       this.recovered++;

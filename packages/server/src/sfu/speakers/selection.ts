@@ -12,7 +12,7 @@ export interface Candidate {
 export function selectLastN(candidates: readonly Candidate[], n: number, pinned: readonly string[] = []): string[] {
   if (n < 0 || candidates.length <= n) return candidates.map((c) => c.memberId);
   const present = new Set(candidates.map((c) => c.memberId));
-  const chosen = pinned.filter((id) => present.has(id)).slice(0, n);
+  const chosen = [...new Set(pinned)].filter((id) => present.has(id)).slice(0, n);
   const rest = candidates
     .filter((c) => !chosen.includes(c.memberId))
     .sort((a, b) => b.lastSpokeAt - a.lastSpokeAt || a.joinedAt - b.joinedAt);
