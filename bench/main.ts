@@ -1,18 +1,27 @@
 import { parseArgs } from 'node:util';
+import { SCENARIOS } from './compare/scenarios.ts';
+import { runCompare } from './compare.ts';
 import { measureJoinTime } from './join-time.ts';
 import { format, runLoad } from './load.ts';
 
-const USAGE = `Usage: npm run bench -- <benchmark> [options]
+const USAGE = `Usage: npm run bench -- [<benchmark>] [options]
 
 Benchmarks:
+  compare     (the default) the same bots and load against Sotto's SFU and against Janus
+              (Debian's janus, videoroom plugin, tuned; installed with apt-get when missing),
+              alternating servers run by run; prints CPU µs per forwarded packet, packets/s,
+              loss, delay p50/p99 and RSS for both (medians of --runs) and their cpuRatio.
+              Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
   load        N bots (default 8) in one room, each sending ~1.5 Mbit/s VP8 + Opus; prints the
               server's CPU, RSS and CPU µs per forwarded packet (medians of --runs)
   join-time   three browsers; time from clicking Join to the first decoded remote frame
               (median of --runs)
 
 Options:
-  --runs N        repetitions (default 3 for load, 5 for join-time)
-  --seconds N     load duration (default 60)
+  --runs N        repetitions (default 3 for compare and load, 5 for join-time)
+  --seconds N     load duration (default 60); compare: the measured window (default 10)
+  --warmup N      compare: seconds between the last bot joining and the window (default 8)
+  --scenario S    compare: only this scenario (default: all)
   --bots N        load participants (default 8)
   --json          print one JSON line with the results at the end
 `;
@@ -23,17 +32,36 @@ async function main(): Promise<void> {
     options: {
       runs: { type: 'string' },
       seconds: { type: 'string' },
+      warmup: { type: 'string' },
+      scenario: { type: 'string' },
       bots: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const which = positionals[0];
-  if (values.help || !which) {
+  // Exit through process.exit on Ctrl-C or kill, so the servers we started die with us ('exit' hooks).
+  process.once('SIGINT', () => process.exit(130));
+  process.once('SIGTERM', () => process.exit(143));
+  const which = positionals[0] ?? 'compare';
+  if (values.help) {
     process.stdout.write(USAGE);
     return;
   }
-  if (which === 'load') {
+  if (which === 'compare') {
+    const scenarios = SCENARIOS.filter((s) => values.scenario === undefined || s.name === values.scenario);
+    if (!scenarios.length) {
+      process.stderr.write(`unknown scenario "${values.scenario}"\n\n${USAGE}`);
+      process.exitCode = 2;
+      return;
+    }
+    const results = await runCompare({
+      runs: Number(values.runs ?? 3),
+      seconds: Number(values.seconds ?? 10),
+      warmupSeconds: Number(values.warmup ?? 8),
+      scenarios,
+    });
+    if (values.json) console.log(JSON.stringify({ scenarios: results }, roundNumbers));
+  } else if (which === 'load') {
     const seconds = Number(values.seconds ?? 60);
     const result = await runLoad({
       bots: Number(values.bots ?? 8),
@@ -55,6 +83,11 @@ async function main(): Promise<void> {
     process.exitCode = 2;
   }
   process.exit();
+}
+
+/** JSON numbers to 3 decimals: enough for every figure, and a readable line. */
+function roundNumbers(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isInteger(value) ? Math.round(value * 1000) / 1000 : value;
 }
 
 main();

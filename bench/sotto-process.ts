@@ -10,8 +10,15 @@ export interface SottoProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `sotto start` as its own process, so its CPU and memory can be measured alone. */
-export async function startSottoProcess(port: number, mediaPort: number): Promise<SottoProcess> {
+/**
+ * Starts `sotto start` as its own process, so its CPU and memory can be measured alone.
+ * `extraArgs` are further `sotto start` options (e.g. `--audio-last-n -1`).
+ */
+export async function startSottoProcess(
+  port: number,
+  mediaPort: number,
+  extraArgs: readonly string[] = [],
+): Promise<SottoProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -25,24 +32,38 @@ export async function startSottoProcess(port: number, mediaPort: number): Promis
       String(mediaPort),
       '--public-ip',
       '127.0.0.1',
+      ...extraArgs,
     ],
     { cwd: ROOT, env: { ...process.env, SOTTO_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
+  let exited = false;
+  const exitedPromise = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      exited = true;
+      resolve();
+    }),
+  );
+  // Never leave a server behind, even when the benchmark dies on an error.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  const stop = async () => {
+    process.removeListener('exit', killOnExit);
+    if (exited) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exitedPromise;
+    clearTimeout(timer);
+  };
   await new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout?.on('data', (d) => {
       out += d.toString();
       if (out.includes('Sotto is running')) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`sotto exited early (${code})`)));
+    child.once('exit', (code) => {
+      process.removeListener('exit', killOnExit);
+      reject(new Error(`sotto exited early (${code})`));
+    });
   });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    pid: child.pid as number,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  return { url: `http://127.0.0.1:${port}`, pid: child.pid as number, stop };
 }

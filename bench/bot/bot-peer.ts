@@ -1,11 +1,14 @@
 import type { PeerConnection } from 'node-datachannel';
 import nodeDataChannel from 'node-datachannel';
 
-/** A node-datachannel peer for bots: loopback only, descriptions returned after gathering. */
-export function createBotPeer(name: string): PeerConnection {
+/**
+ * A node-datachannel peer for bots, on one local address (loopback unless told otherwise: Janus
+ * only offers candidates on the machine's own address); descriptions returned after gathering.
+ */
+export function createBotPeer(name: string, bindAddress = '127.0.0.1'): PeerConnection {
   return new nodeDataChannel.PeerConnection(name, {
     iceServers: [],
-    bindAddress: '127.0.0.1',
+    bindAddress,
     disableAutoNegotiation: true,
   });
 }

@@ -6,9 +6,12 @@ import WebSocket from 'ws';
 import { buildReceiverReport } from '../../packages/server/src/sfu/rtp/rtcp.ts';
 import { isRtcp, RtpView } from '../../packages/server/src/sfu/rtp/rtp-view.ts';
 import { isVp8KeyFrame } from '../../packages/server/src/sfu/rtp/vp8.ts';
+import type { ReceiveMeter } from '../metrics/receive-meter.ts';
+import { AUDIO_LEVEL_EXTENSION, AudioSender } from './audio-sender.ts';
 import { createBotPeer, localDescription } from './bot-peer.ts';
-import { RtpWriter } from './rtp-writer.ts';
-import { opusPayload, vp8FramePayloads } from './synthetic-media.ts';
+import { hasKeyFrameRequest } from './key-frame-request.ts';
+import { SIMULCAST_ENCODINGS, videoDescription } from './video-encodings.ts';
+import { VideoSender } from './video-sender.ts';
 
 export interface BotOptions {
   /** Server base URL, e.g. http://127.0.0.1:8080 */
@@ -21,6 +24,13 @@ export interface BotOptions {
   fps?: number;
   /** A key frame at least this often (and on every PLI). */
   keyFrameIntervalMs?: number;
+  /**
+   * Publish three simulcast layers (rids q/h/f, 320x180 / 640x360 / 1280x720 at 150 / 500 /
+   * 1500 kbit/s) instead of one stream at `videoBitrate` (which then only says "camera or not").
+   */
+  simulcast?: boolean;
+  /** Counts received media for the benchmark (loss, delay). */
+  meter?: ReceiveMeter | null;
 }
 
 export interface ReceivedStream {
@@ -37,7 +47,7 @@ export interface ReceivedStream {
 const VP8_PT = 96;
 const OPUS_PT = 111;
 const VP8_RTX_PT = 97;
-const AUDIO_LEVEL_ID = 1;
+const AUDIO_LEVEL_ID = AUDIO_LEVEL_EXTENSION.id;
 
 /**
  * An engine-level participant: joins through real signaling and real WebRTC (node-datachannel),
@@ -52,7 +62,6 @@ export class Bot {
   keyFrameRequests = 0;
   /** RFC 6464 level written into our audio packets: 0 = loudest, 127 = silence. */
   audioLevel = 127;
-  videoPacketsSent = 0;
   /** Original sequence numbers of RTX retransmissions received (RFC 4588). */
   readonly retransmitted: number[] = [];
   /** Receiver reports the SFU sent about our published streams. */
@@ -66,7 +75,8 @@ export class Bot {
   #receivePc: PeerConnection | null = null;
   #publishPc: PeerConnection | null = null;
   #timers: NodeJS.Timeout[] = [];
-  #forceKeyFrame = true;
+  readonly #audio = new AudioSender(OPUS_PT, () => this.audioLevel);
+  #video: VideoSender | null = null;
   #closed = false;
 
   private constructor(ws: WebSocket, options: Required<BotOptions>) {
@@ -76,7 +86,15 @@ export class Bot {
   }
 
   static async join(options: BotOptions): Promise<Bot> {
-    const full: Required<BotOptions> = { videoBitrate: 1_500_000, audio: true, fps: 30, keyFrameIntervalMs: 3000, ...options };
+    const full: Required<BotOptions> = {
+      videoBitrate: 1_500_000,
+      audio: true,
+      fps: 30,
+      keyFrameIntervalMs: 3000,
+      simulcast: false,
+      meter: null,
+      ...options,
+    };
     const ws = new WebSocket(`${options.serverUrl.replace(/^http/, 'ws')}/ws`);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -86,9 +104,14 @@ export class Bot {
     await bot.request({ type: 'hello', protocol: PROTOCOL_VERSION });
     const joined = (await bot.request({ type: 'join', room: options.room, name: options.name })) as { self: { id: string } };
     bot.memberId = joined.self.id;
-    if (full.audio) bot.#startAudio();
+    if (full.audio) bot.#audio.start(() => bot.#microphone);
     if (full.videoBitrate > 0) await bot.#publishVideo();
     return bot;
+  }
+
+  /** RTP packets sent on the camera, over all layers. */
+  get videoPacketsSent(): number {
+    return this.#video?.packetsSent ?? 0;
   }
 
   get events(): readonly ServerMessage[] {
@@ -151,7 +174,6 @@ export class Bot {
     for (const listener of [...this.#listeners]) listener(message);
   }
 
-  #audioWriter = new RtpWriter((Math.random() * 0xffffffff) >>> 0, OPUS_PT);
   #microphone: Track | null = null;
 
   async #answer(revision: number, sdp: string): Promise<void> {
@@ -165,7 +187,7 @@ export class Bot {
       if (!this.#microphone) {
         const audio = new nodeDataChannel.Audio('0', 'SendOnly');
         audio.addOpusCodec(OPUS_PT);
-        audio.addSSRC(this.#audioWriter.ssrc, 'bot', 'bot-mic', 'bot-mic-track');
+        audio.addSSRC(this.#audio.ssrc, 'bot', 'bot-mic', 'bot-mic-track');
         audio.parseSdpLine(`a=extmap:${AUDIO_LEVEL_ID} urn:ietf:params:rtp-hdrext:ssrc-audio-level`);
         const microphone = pc.addTrack(audio);
         this.#microphone = microphone;
@@ -175,7 +197,7 @@ export class Bot {
           setInterval(() => {
             if (!microphone.isOpen()) return;
             try {
-              microphone.sendMessageBinary(buildReceiverReport(this.#audioWriter.ssrc, []));
+              microphone.sendMessageBinary(buildReceiverReport(this.#audio.ssrc, []));
             } catch {}
           }, 1000),
         );
@@ -204,6 +226,7 @@ export class Bot {
       }
       stream.lastSequence = view.sequence;
       stream.packets++;
+      this.options.meter?.onRtp(kind, view);
       stream.bytes += packet.length;
       if (kind === 'video' && isVp8KeyFrame(view.payload())) {
         stream.keyFrames++;
@@ -212,65 +235,45 @@ export class Bot {
     });
   }
 
-  #startAudio(): void {
-    const payload = opusPayload();
-    this.#audioWriter.extension = { id: AUDIO_LEVEL_ID, value: () => this.audioLevel };
-    this.#timers.push(
-      setInterval(() => {
-        const mic = this.#microphone;
-        if (!mic?.isOpen()) return;
-        try {
-          mic.sendMessageBinary(this.#audioWriter.packet(payload, false));
-        } catch {}
-        this.#audioWriter.advance(960);
-      }, 20),
-    );
-  }
-
   async #publishVideo(): Promise<void> {
     const pc = createBotPeer(`bot-${this.options.name}-pub`);
     this.#publishPc = pc;
-    const writer = new RtpWriter((Math.random() * 0xffffffff) >>> 0, VP8_PT);
-    const video = new nodeDataChannel.Video('0', 'SendOnly');
-    video.addVP8Codec(VP8_PT);
-    video.addSSRC(writer.ssrc, 'bot', 'bot-camera', 'bot-camera-track');
-    const track = pc.addTrack(video);
+    const encodings = this.options.simulcast
+      ? SIMULCAST_ENCODINGS
+      : [{ rid: null, width: 1280, height: 720, bitrate: this.options.videoBitrate }];
+    const sender = new VideoSender({
+      encodings,
+      payloadType: VP8_PT,
+      fps: this.options.fps,
+      keyFrameIntervalMs: this.options.keyFrameIntervalMs,
+      mid: '0',
+    });
+    this.#video = sender;
+    // One m-line (Sotto's publish connections): libdatachannel routes everything to it, so the
+    // rid layers need no SSRC lines, as with a browser.
+    const track = pc.addTrack(
+      videoDescription({ mid: '0', payloadType: VP8_PT, encodings, ssrcs: sender.ssrcs, listSsrcs: false }),
+    );
     this.#tracks.push(track);
     track.onMessage((packet) => {
       if (!isRtcp(packet)) return;
-      // PLI (PSFB fmt 1) or FIR (fmt 4) from the SFU: the next frame is a key frame.
-      if (packet[1] === 206 && ((packet[0] as number) & 0x1f) !== 15) {
+      // PLI or FIR from the SFU: the next frame is a key frame.
+      if (hasKeyFrameRequest(packet)) {
         this.keyFrameRequests++;
-        this.#forceKeyFrame = true;
+        sender.requestKeyFrame();
       }
       if (packet[1] === 201) this.receiverReports++;
     });
     const offer = await localDescription(pc, () => pc.setLocalDescription('offer'));
     const { sdp } = (await this.request({ type: 'publish', source: 'camera', sdp: offer })) as { sdp: string };
+    if (this.options.simulcast) {
+      // The server must accept every layer (`a=rid:X recv`), or it would ignore some of them.
+      const accepted = encodings.filter((e) => sdp.includes(`a=rid:${e.rid} recv`)).length;
+      if (accepted !== encodings.length)
+        throw new Error(`the server accepted ${accepted} of ${encodings.length} simulcast layers`);
+    }
     pc.setRemoteDescription(sdp, 'answer');
-
-    const fps = this.options.fps;
-    const frameBytes = Math.round(this.options.videoBitrate / 8 / fps);
-    let pictureId = 0;
-    let lastKeyFrame = 0;
-    this.#timers.push(
-      setInterval(() => {
-        if (!track.isOpen()) return;
-        const now = Date.now();
-        const keyFrame = this.#forceKeyFrame || now - lastKeyFrame >= this.options.keyFrameIntervalMs;
-        if (keyFrame) {
-          this.#forceKeyFrame = false;
-          lastKeyFrame = now;
-        }
-        const payloads = vp8FramePayloads({ keyFrame, pictureId: pictureId++, size: keyFrame ? frameBytes * 3 : frameBytes });
-        payloads.forEach((payload, i) => {
-          try {
-            if (track.sendMessageBinary(writer.packet(payload, i === payloads.length - 1))) this.videoPacketsSent++;
-          } catch {}
-        });
-        writer.advance(Math.round(90000 / fps));
-      }, 1000 / fps),
-    );
+    sender.start(track);
   }
 
   /** Sends RTCP about the slot `mid` to the SFU (e.g. a PLI or NACK). */
@@ -302,21 +305,27 @@ export class Bot {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const t of this.#timers) clearInterval(t);
+    this.#stopSending();
     this.#ws.terminate();
     this.#publishPc?.close();
     this.#receivePc?.close();
   }
 
+  #stopSending(): void {
+    for (const t of this.#timers) clearInterval(t);
+    this.#audio.stop();
+    this.#video?.stop();
+  }
+
   /** Stops reading the socket (so no pong answers a ping) and sending media: a frozen tab. */
   freeze(): void {
-    for (const t of this.#timers) clearInterval(t);
+    this.#stopSending();
     (this.#ws as unknown as { _socket: { pause(): void } })._socket.pause();
   }
 
   /** Stops media but keeps the socket open (a tab whose network died, for example). */
   stopMedia(): void {
-    for (const t of this.#timers) clearInterval(t);
+    this.#stopSending();
     this.#publishPc?.close();
     this.#receivePc?.close();
   }

@@ -20,7 +20,7 @@ export interface ReceiveWindow {
  * arrive while the window is open count, so warm-up and teardown stay out of the figures.
  */
 export class ReceiveMeter {
-  /** Sizes of the video key frames received ("320x180" → count), window or not: which layer arrived. */
+  /** Sizes of the video key frames received in the window ("320x180" → count): which layer arrived. */
   readonly keyFrameSizes = new Map<string, number>();
   #open = false;
   #streams = new Map<number, { kind: 'audio' | 'video'; counter: SequenceCounter }>();
@@ -28,6 +28,7 @@ export class ReceiveMeter {
 
   /** One media packet (RTP, not RTX), already parsed. */
   onRtp(kind: 'audio' | 'video', view: RtpView): void {
+    if (!this.#open) return;
     const receivedAt = nowMicros();
     if (kind === 'video') {
       const size = vp8KeyFrameSize(view.payload());
@@ -36,7 +37,6 @@ export class ReceiveMeter {
         this.keyFrameSizes.set(key, (this.keyFrameSizes.get(key) ?? 0) + 1);
       }
     }
-    if (!this.#open) return;
     let stream = this.#streams.get(view.ssrc);
     if (!stream) {
       stream = { kind, counter: new SequenceCounter() };
@@ -50,6 +50,7 @@ export class ReceiveMeter {
 
   start(): void {
     this.#streams.clear();
+    this.keyFrameSizes.clear();
     this.#delays = [];
     this.#open = true;
   }

@@ -8,7 +8,7 @@ export interface ServerUsage {
   seconds: number;
 }
 
-/** Watches one server process over a window: CPU time from /proc/<pid>/stat, VmRSS once a second. */
+/** Watches one process (a server, or the bots' own) over a window: CPU time from /proc/<pid>/stat, VmRSS once a second. */
 export class ServerUsageMeter {
   readonly #pid: number;
   #cpu0 = 0;

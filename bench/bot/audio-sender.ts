@@ -1,0 +1,43 @@
+import type { Track } from 'node-datachannel';
+import { stampSendTime } from '../metrics/send-clock.ts';
+import { RtpWriter } from './rtp-writer.ts';
+import { opusPayload } from './synthetic-media.ts';
+
+/** RFC 6464 audio level; Chrome's id for it. */
+export const AUDIO_LEVEL_EXTENSION = { id: 1, uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level' } as const;
+
+/** Sends a pre-made Opus packet every 20 ms with an audio level, on whatever track is open. */
+export class AudioSender {
+  readonly writer: RtpWriter;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(payloadType: number, level: () => number) {
+    this.writer = new RtpWriter((Math.random() * 0xffffffff) >>> 0, payloadType);
+    this.writer.extension = { id: AUDIO_LEVEL_EXTENSION.id, value: level };
+  }
+
+  get ssrc(): number {
+    return this.writer.ssrc;
+  }
+
+  /** `track` is asked on every tick: the microphone track may appear later (Sotto's first offer). */
+  start(track: () => Track | null): void {
+    const payload = opusPayload();
+    this.#timer = setInterval(() => {
+      const mic = track();
+      if (mic?.isOpen()) {
+        const packet = this.writer.packet(payload, false);
+        stampSendTime(packet);
+        try {
+          mic.sendMessageBinary(packet);
+        } catch {}
+      }
+      this.writer.advance(960);
+    }, 20);
+  }
+
+  stop(): void {
+    if (this.#timer) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+}
