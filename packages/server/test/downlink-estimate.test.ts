@@ -53,7 +53,7 @@ class Link {
       const feedbackAt = this.#clock.now + 50;
       while (this.#nextSendAt < feedbackAt) {
         this.#clock.now = this.#nextSendAt;
-        const sequence = this.#estimate.record(1200);
+        const sequence = this.#estimate.record(1200, this.#clock.now);
         let arrival: number | null = null;
         if (!lose(this.sent)) {
           arrival = Math.max(this.#nextSendAt + 40, this.#lastArrival + (1200 * 8000) / capacityBps);
@@ -95,7 +95,7 @@ describe('DownlinkEstimate', () => {
 
   it('numbers recorded packets consecutively, across the 16-bit wrap', () => {
     const estimate = estimateStartingAt(65534, new Clock());
-    expect([estimate.record(100), estimate.record(100), estimate.record(100), estimate.record(100)]).toEqual([
+    expect([estimate.record(100, 0), estimate.record(100, 0), estimate.record(100, 0), estimate.record(100, 0)]).toEqual([
       65534, 65535, 0, 1,
     ]);
   });
@@ -105,7 +105,7 @@ describe('DownlinkEstimate', () => {
     const estimate = estimateStartingAt(1000, clock);
     for (let i = 0; i < 11; i++) {
       clock.now = i * 10;
-      expect(estimate.record(1000)).toBe(1000 + i);
+      expect(estimate.record(1000, clock.now)).toBe(1000 + i);
     }
     clock.now = 200;
     const arrivals = Array.from({ length: 11 }, (_, i) => ({ sequence: 1000 + i, arrivalMs: 5000 + i * 20 }));
@@ -120,7 +120,7 @@ describe('DownlinkEstimate', () => {
     const estimate = estimateStartingAt(1000, clock);
     for (let i = 0; i < 11; i++) {
       clock.now = i * 10;
-      estimate.record(1000);
+      estimate.record(1000, clock.now);
     }
     const fb = feedback(
       0,
@@ -135,7 +135,7 @@ describe('DownlinkEstimate', () => {
   it('processes a repeated feedback count once (the same feedback seen on several tracks)', () => {
     const clock = new Clock();
     const estimate = estimateStartingAt(1000, clock);
-    for (let i = 0; i < 11; i++) estimate.record(1000);
+    for (let i = 0; i < 11; i++) estimate.record(1000, clock.now);
     const fb = feedback(
       7,
       Array.from({ length: 11 }, (_, i) => ({ sequence: 1000 + i, arrivalMs: i * 20 })),
@@ -151,7 +151,7 @@ describe('DownlinkEstimate', () => {
   it('processes the next feedback count, and counts that wrap', () => {
     const clock = new Clock();
     const estimate = estimateStartingAt(0, clock);
-    for (let i = 0; i < 40; i++) estimate.record(1000);
+    for (let i = 0; i < 40; i++) estimate.record(1000, clock.now);
     const part = (count: number, from: number) =>
       feedback(
         count,
@@ -169,7 +169,7 @@ describe('DownlinkEstimate', () => {
   it('ignores reports about sequence numbers it never sent', () => {
     const clock = new Clock();
     const estimate = estimateStartingAt(1000, clock);
-    for (let i = 0; i < 5; i++) estimate.record(1000);
+    for (let i = 0; i < 5; i++) estimate.record(1000, clock.now);
     estimate.onFeedback(
       feedback(0, [
         { sequence: 20_000, arrivalMs: 10 },
@@ -203,7 +203,7 @@ describe('DownlinkEstimate', () => {
     const estimate = estimateStartingAt(65530, clock);
     for (let i = 0; i < 11; i++) {
       clock.now = i * 10;
-      estimate.record(1000);
+      estimate.record(1000, clock.now);
     }
     const arrivals = Array.from({ length: 11 }, (_, i) => ({ sequence: (65530 + i) & 0xffff, arrivalMs: i * 20 }));
     estimate.onFeedback(feedback(0, arrivals), 0);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { FEEDBACK_INTERVAL_MS, TransportFeedbackGenerator } from './bwe/transport-feedback-generator.ts';
+import { TransportFeedbackGenerator } from './bwe/transport-feedback-generator.ts';
+import { monotonicNow } from './clock.ts';
 import type { MediaKind, SourceName } from './codecs.ts';
 import { codecOf, SFU_RTCP_SSRC } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
@@ -13,8 +14,8 @@ export { PublisherLayer } from './publisher-layer.ts';
 
 /** Something that receives a publisher's packets: a subscriber's slot. */
 export interface PacketSink {
-  /** `view` is only valid during the call. */
-  forward(view: RtpView, layer: PublisherLayer): void;
+  /** `view` is only valid during the call; `nowMs` is its arrival time (monotonicNow). */
+  forward(view: RtpView, layer: PublisherLayer, nowMs: number): void;
   forwardSenderReport(packet: Buffer, offset: number, layer: PublisherLayer): void;
 }
 
@@ -65,7 +66,6 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly #audioLevelExtensionId: number | undefined;
   readonly #onAudioLevel: ((level: number, nowMs: number) => void) | undefined;
   readonly #feedback: TransportFeedbackGenerator | null = null;
-  readonly #feedbackTimer: NodeJS.Timeout | null = null;
   readonly #layerBySsrc = new Map<number, PublisherLayer>();
   readonly #sinks = new Set<PacketSink>();
   readonly #view = new RtpView();
@@ -88,13 +88,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.#audioLevelExtensionId = options.audioLevelExtensionId;
     this.#onAudioLevel = options.onAudioLevel;
     if (options.transportCcExtensionId !== undefined) this.#feedback = new TransportFeedbackGenerator(SFU_RTCP_SSRC);
-    // Every 50 ms: transport-cc feedback, and NACKs for video lost on the way in.
-    if (this.#feedback || this.kind === 'video') {
-      this.#feedbackTimer = setInterval(() => this.#sendFeedback(), FEEDBACK_INTERVAL_MS);
-      this.#feedbackTimer.unref();
-    }
     this.#keyFrameIntervalMs = options.keyFrameIntervalMs ?? 300;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now ?? monotonicNow;
     const rids = options.rids?.length ? options.rids : [null];
     const cacheSize = options.kind === 'video' ? 1024 : 128;
     this.layers = rids.map((rid, index) => new PublisherLayer(index, rid, cacheSize, codecOf(options.kind).clockRate));
@@ -132,7 +127,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     }
     if (this.#feedback) {
       const sequence = view.extension(this.#transportCcExtensionId as number);
-      if (sequence && sequence.length >= 2) this.#feedback.onPacket(sequence.readUInt16BE(0), performance.now());
+      if (sequence && sequence.length >= 2) this.#feedback.onPacket(sequence.readUInt16BE(0), now);
     }
     layer.onPacket(view, packet, now);
     if (this.kind === 'video') {
@@ -140,7 +135,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
       const size = vp8KeyFrameSize(view.payload());
       if (size) layer.setSize(size.width, size.height);
     }
-    for (const sink of this.#sinks) sink.forward(view, layer);
+    for (const sink of this.#sinks) sink.forward(view, layer, now);
   }
 
   /** A new SSRC: find its layer by the rid extension (simulcast) or take the only layer. */
@@ -169,10 +164,14 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     }
   }
 
-  #sendFeedback(): void {
+  /**
+   * Transport-cc feedback and NACKs for video lost on the way in; the router calls this for every
+   * publisher of the room every FEEDBACK_INTERVAL_MS (one timer per room, not per publisher).
+   */
+  sendFeedback(now: number): void {
+    if (this.#closed) return;
     if (this.#feedback) for (const packet of this.#feedback.flush(this.layers[0]?.ssrc ?? 0)) this.#track.send(packet);
     if (this.kind !== 'video') return;
-    const now = this.#now();
     for (const layer of this.layers) {
       if (layer.ssrc === 0) continue;
       const lost = layer.nacks.due(now);
@@ -208,7 +207,6 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    if (this.#feedbackTimer) clearInterval(this.#feedbackTimer);
     this.#sinks.clear();
     for (const layer of this.layers) layer.cache.clear();
     this.emit('close');

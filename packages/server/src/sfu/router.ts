@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { TRANSPORT_CC_ID } from './bwe/downlink-estimate.ts';
+import { FEEDBACK_INTERVAL_MS } from './bwe/transport-feedback-generator.ts';
+import { monotonicNow } from './clock.ts';
 import type { SourceName } from './codecs.ts';
 import { OPUS, VP8 } from './codecs.ts';
 import type { Engine } from './engine/engine.ts';
@@ -49,6 +51,7 @@ export class Router extends EventEmitter<RouterEvents> {
   readonly #policy: ForwardingPolicy;
   readonly #tick: NodeJS.Timeout;
   readonly #speakerTick: NodeJS.Timeout;
+  readonly #feedbackTick: NodeJS.Timeout;
   #closed = false;
 
   constructor(engine: Engine, options: RouterOptions) {
@@ -59,6 +62,8 @@ export class Router extends EventEmitter<RouterEvents> {
     this.#tick.unref();
     this.#speakerTick = setInterval(() => this.#onSpeakerTick(), SPEAKER_TICK_MS);
     this.#speakerTick.unref();
+    this.#feedbackTick = setInterval(() => this.#onFeedbackTick(), FEEDBACK_INTERVAL_MS);
+    this.#feedbackTick.unref();
   }
 
   get dominantSpeaker(): string | null {
@@ -78,7 +83,7 @@ export class Router extends EventEmitter<RouterEvents> {
       subscriber,
       publishers: new Map(),
       publishConnections: new Map(),
-      joinedAt: performance.now(),
+      joinedAt: monotonicNow(),
       pins: [],
     };
     this.#members.set(memberId, member);
@@ -218,9 +223,15 @@ export class Router extends EventEmitter<RouterEvents> {
     if (!this.#closed) this.#policy.apply(this.#members);
   }
 
+  /** Twenty times a second: feedback (transport-cc, NACKs) to every publisher. */
+  #onFeedbackTick(): void {
+    const now = monotonicNow();
+    for (const member of this.#members.values()) for (const publisher of member.publishers.values()) publisher.sendFeedback(now);
+  }
+
   /** Four times a second: dominant speaker, and what depends on it. */
   #onSpeakerTick(): void {
-    const changed = this.#policy.onTick(this.#members, Date.now());
+    const changed = this.#policy.onTick(this.#members, monotonicNow());
     if (changed) this.emit('dominant-speaker', changed);
   }
 
@@ -242,7 +253,7 @@ export class Router extends EventEmitter<RouterEvents> {
 
   /** Once a second: receiver reports to every publisher, and the media liveness check. */
   #onTick(): void {
-    const now = Date.now();
+    const now = monotonicNow();
     const lost: string[] = [];
     for (const [memberId, member] of this.#members) {
       for (const publisher of member.publishers.values()) publisher.sendReceiverReport();
@@ -281,6 +292,7 @@ export class Router extends EventEmitter<RouterEvents> {
     this.#closed = true;
     clearInterval(this.#tick);
     clearInterval(this.#speakerTick);
+    clearInterval(this.#feedbackTick);
     for (const memberId of [...this.#members.keys()]) this.removeMember(memberId);
     this.removeAllListeners();
   }

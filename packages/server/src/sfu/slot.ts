@@ -1,3 +1,4 @@
+import { monotonicNow } from './clock.ts';
 import type { MediaKind } from './codecs.ts';
 import { codecOf, VP8_RTX } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
@@ -17,8 +18,8 @@ const retransmitView = new RtpView();
  */
 export interface SubscriberTransport {
   readonly extensionId: number;
-  /** Records a packet of `bytes` about to be sent; returns its transport-wide sequence number. */
-  record(bytes: number): number;
+  /** Records a packet of `bytes` about to be sent at `nowMs`; returns its transport-wide sequence number. */
+  record(bytes: number, nowMs: number): number;
   onFeedback(packet: Buffer, offset: number): void;
 }
 
@@ -70,7 +71,7 @@ export class Slot implements PacketSink {
     rtxSsrc: number | null,
     track: EngineTrack,
     transport: SubscriberTransport | null = null,
-    now: () => number = Date.now,
+    now: () => number = monotonicNow,
   ) {
     this.mid = mid;
     this.kind = kind;
@@ -131,7 +132,7 @@ export class Slot implements PacketSink {
     if (this.#open && layer) this.#publisher?.requestKeyFrame(layer);
   }
 
-  forward(view: RtpView, layer: PublisherLayer): void {
+  forward(view: RtpView, layer: PublisherLayer, nowMs: number): void {
     if (!this.#open) return;
     if (layer !== this.#current) {
       if (layer.index !== this.#target) return;
@@ -139,13 +140,16 @@ export class Slot implements PacketSink {
         this.#publisher?.requestKeyFrame(layer);
         return;
       }
-      this.#switchTo(layer, view);
+      this.#switchTo(layer, view, nowMs);
     }
     const sequence = seqAdd(view.sequence, this.#seqOffset);
     const timestamp = (view.timestamp + this.#tsOffset) >>> 0;
     const transport = this.#transport;
     const transportSequence = transport
-      ? { extensionId: transport.extensionId, sequence: transport.record(HEADER_WITH_TRANSPORT_SEQUENCE + view.payloadLength) }
+      ? {
+          extensionId: transport.extensionId,
+          sequence: transport.record(HEADER_WITH_TRANSPORT_SEQUENCE + view.payloadLength, nowMs),
+        }
       : null;
     const packet = writeRewritten(
       view,
@@ -160,7 +164,7 @@ export class Slot implements PacketSink {
     }
     this.packetsOut++;
     this.bytesOut += packet.length;
-    this.lastSentAt = this.#now();
+    this.lastSentAt = nowMs;
     if (seqNewer(this.#lastOutSeq, sequence)) {
       this.#lastOutSeq = sequence;
       this.#lastOutTs = timestamp;
@@ -168,8 +172,7 @@ export class Slot implements PacketSink {
   }
 
   /** Continues our sequence numbers and timestamps from `view` on, the first packet of `layer`. */
-  #switchTo(layer: PublisherLayer, view: RtpView): void {
-    const now = this.#now();
+  #switchTo(layer: PublisherLayer, view: RtpView, now: number): void {
     const elapsed = this.packetsOut === 0 ? 1 : Math.max(1, ((now - this.lastSentAt) * this.#clockRate) / 1000);
     this.#current = layer;
     this.#seqOffset = (this.#lastOutSeq + 1 - view.sequence) & 0xffff;

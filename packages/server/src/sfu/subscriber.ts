@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { DownlinkEstimate, TRANSPORT_CC_ID, TRANSPORT_CC_URI } from './bwe/downlink-estimate.ts';
+import { monotonicNow } from './clock.ts';
 import type { MediaKind } from './codecs.ts';
 import { codecOf, OPUS, randomSsrc, VP8_RTX } from './codecs.ts';
 import type { EngineConnection, EngineTrack } from './engine/engine-connection.ts';
@@ -51,7 +52,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   /** Our candidates, until the first answer is applied; then null. */
   #pendingCandidates: SdpCandidate[] | null = [];
   #closed = false;
-  readonly #createdAt = Date.now();
+  readonly #createdAt = monotonicNow();
   /** What the member renders, by publisher; undefined until their first report. */
   #rendered: Map<Publisher, RenderedSize> | undefined;
   /** Sources that keep quality longest when bandwidth is short: pinned, dominant speaker. */
@@ -108,7 +109,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     }
     if (needOffer) this.negotiate();
     if (changed) {
-      this.updateLayers(Date.now());
+      this.updateLayers(monotonicNow());
       this.#emitSlots();
     }
   }
@@ -148,13 +149,13 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   /** The member's latest report of what it renders; sources it does not list are not rendered. */
   setRenderedSizes(sizes: Map<Publisher, RenderedSize>): void {
     this.#rendered = sizes;
-    this.updateLayers(Date.now());
+    this.updateLayers(monotonicNow());
   }
 
   /** Sources to favour when bandwidth is short (pinned, dominant speaker). */
   setPrioritized(publishers: Set<Publisher>): void {
     this.#prioritized = publishers;
-    this.updateLayers(Date.now());
+    this.updateLayers(monotonicNow());
   }
 
   /**

@@ -1,3 +1,4 @@
+import { monotonicNow } from '../clock.ts';
 import { parseTransportCcFeedback } from '../rtp/transport-cc.ts';
 import type { SubscriberTransport } from '../slot.ts';
 import type { FeedbackPacket } from './bandwidth-estimator.ts';
@@ -21,13 +22,13 @@ export class DownlinkEstimate implements SubscriberTransport {
   #lastFeedbackCount = -1;
   feedbacks = 0;
 
-  constructor(now: () => number = () => performance.now()) {
+  constructor(now: () => number = monotonicNow) {
     this.#now = now;
     this.estimator = new BandwidthEstimator();
   }
 
-  record(bytes: number): number {
-    return this.#history.record(bytes, this.#now());
+  record(bytes: number, nowMs: number): number {
+    return this.#history.record(bytes, nowMs);
   }
 
   onFeedback(packet: Buffer, offset: number): void {
