@@ -3,7 +3,7 @@ import { PROTOCOL_VERSION, parseServerMessage } from '@sotto/protocol';
 import type { PeerConnection, Track } from 'node-datachannel';
 import nodeDataChannel from 'node-datachannel';
 import WebSocket from 'ws';
-import { buildReceiverReport } from '../../packages/server/src/sfu/rtp/rtcp.ts';
+import { buildReceiverReport, parseRtcp } from '../../packages/server/src/sfu/rtp/rtcp.ts';
 import { isRtcp, RtpView } from '../../packages/server/src/sfu/rtp/rtp-view.ts';
 import { isVp8KeyFrame } from '../../packages/server/src/sfu/rtp/vp8.ts';
 import type { ReceiveMeter } from '../metrics/receive-meter.ts';
@@ -31,6 +31,8 @@ export interface BotOptions {
   simulcast?: boolean;
   /** Counts received media for the benchmark (loss, delay). */
   meter?: ReceiveMeter | null;
+  /** Simulated loss on the way to the server: every Nth video packet is never sent (0 = none). */
+  dropEvery?: number;
 }
 
 export interface ReceivedStream {
@@ -64,6 +66,13 @@ export class Bot {
   audioLevel = 127;
   /** Original sequence numbers of RTX retransmissions received (RFC 4588). */
   readonly retransmitted: number[] = [];
+  /** Video sequence numbers we deliberately did not send (dropEvery). */
+  get droppedVideo(): readonly number[] {
+    return this.#video?.dropped ?? [];
+  }
+
+  /** Sequence numbers the server asked us to send again (NACKs about our video). */
+  readonly nacked: number[] = [];
   /** Receiver reports the SFU sent about our published streams. */
   receiverReports = 0;
   readonly #ws: WebSocket;
@@ -93,6 +102,7 @@ export class Bot {
       keyFrameIntervalMs: 3000,
       simulcast: false,
       meter: null,
+      dropEvery: 0,
       ...options,
     };
     const ws = new WebSocket(`${options.serverUrl.replace(/^http/, 'ws')}/ws`);
@@ -247,6 +257,7 @@ export class Bot {
       fps: this.options.fps,
       keyFrameIntervalMs: this.options.keyFrameIntervalMs,
       mid: '0',
+      dropEvery: this.options.dropEvery,
     });
     this.#video = sender;
     // One m-line (Sotto's publish connections): libdatachannel routes everything to it, so the
@@ -263,6 +274,7 @@ export class Bot {
         sender.requestKeyFrame();
       }
       if (packet[1] === 201) this.receiverReports++;
+      for (const item of parseRtcp(packet)) if (item.type === 'nack') this.nacked.push(...item.sequences);
     });
     const offer = await localDescription(pc, () => pc.setLocalDescription('offer'));
     const { sdp } = (await this.request({ type: 'publish', source: 'camera', sdp: offer })) as { sdp: string };

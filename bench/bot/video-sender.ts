@@ -13,6 +13,8 @@ export interface VideoSenderOptions {
   keyFrameIntervalMs: number;
   /** The m-line's mid, written with each layer's rid into simulcast packets (as Chrome does). */
   mid: string;
+  /** Simulated loss: every Nth packet is numbered but never sent (0 = none). */
+  dropEvery?: number;
 }
 
 /**
@@ -22,6 +24,9 @@ export interface VideoSenderOptions {
 export class VideoSender {
   readonly ssrcs: number[];
   packetsSent = 0;
+  /** Sequence numbers that were numbered but deliberately not sent (dropEvery). */
+  readonly dropped: number[] = [];
+  #numbered = 0;
   readonly #options: VideoSenderOptions;
   readonly #writers: RtpWriter[];
   #timer: NodeJS.Timeout | null = null;
@@ -74,6 +79,11 @@ export class VideoSender {
         });
         payloads.forEach((payload, p) => {
           const packet = writer.packet(payload, p === payloads.length - 1);
+          const drop = this.#options.dropEvery ?? 0;
+          if (drop > 0 && ++this.#numbered % drop === 0) {
+            this.dropped.push(packet.readUInt16BE(2));
+            return;
+          }
           stampSendTime(packet);
           try {
             if (track.sendMessageBinary(packet)) this.packetsSent++;

@@ -54,3 +54,19 @@ describe('SFU feedback: key frames, NACKs, receiver reports', () => {
     await until('receiver reports', () => publisher.receiverReports >= 2, 4000);
   });
 });
+
+describe('loss on the way in', () => {
+  const env = useServer();
+
+  it('packets lost between a publisher and the SFU are NACKed to the publisher', async () => {
+    const publisher = await Bot.join({ serverUrl: env.server.url, room: 'nack-in-room', name: 'lossy', dropEvery: 40 });
+    env.bots.push(publisher);
+    await until('some packets dropped', () => publisher.droppedVideo.length >= 5, 10_000);
+    const dropped = publisher.droppedVideo.slice(0, 5);
+    await until('each dropped packet NACKed', () => dropped.every((seq) => publisher.nacked.includes(seq)), 5000);
+    // Asked at most three times each, and nothing that did arrive was asked for.
+    for (const seq of dropped) expect(publisher.nacked.filter((s) => s === seq).length).toBeLessThanOrEqual(3);
+    const droppedSet = new Set(publisher.droppedVideo);
+    expect(publisher.nacked.every((seq) => droppedSet.has(seq))).toBe(true);
+  });
+});
