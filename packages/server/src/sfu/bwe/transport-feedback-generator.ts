@@ -1,3 +1,4 @@
+import { FIRST_CYCLE, unwrapSequence } from '../rtp/sequence.ts';
 import type { PacketArrival } from '../rtp/transport-cc.ts';
 import { buildTransportCcFeedback } from '../rtp/transport-cc.ts';
 
@@ -32,12 +33,7 @@ export class TransportFeedbackGenerator {
   }
 
   #extend(sequence: number): number {
-    if (this.#highest === -1) return sequence;
-    const cycles = this.#highest - (this.#highest & 0xffff);
-    let extended = cycles + sequence;
-    if (extended - this.#highest > 0x8000) extended -= 0x10000;
-    else if (this.#highest - extended > 0x8000) extended += 0x10000;
-    return extended;
+    return this.#highest === -1 ? FIRST_CYCLE + sequence : unwrapSequence(this.#highest, sequence);
   }
 
   /** Feedback packets for everything that arrived since the last call (possibly none). */

@@ -1,3 +1,5 @@
+import { FIRST_CYCLE, unwrapSequence } from './sequence.ts';
+
 /**
  * Which packets of an incoming stream are missing and should be asked for again (RFC 4585 generic
  * NACK): gaps in the sequence numbers, asked for after a short reordering grace, asked at most
@@ -41,12 +43,7 @@ export class NackTracker {
   }
 
   #extend(sequence: number): number {
-    if (this.#highest < 0) return sequence + 0x10000;
-    const cycles = this.#highest - (this.#highest & 0xffff);
-    let extended = cycles + sequence;
-    if (extended - this.#highest > 0x8000) extended -= 0x10000;
-    else if (this.#highest - extended > 0x8000) extended += 0x10000;
-    return extended;
+    return this.#highest < 0 ? FIRST_CYCLE + sequence : unwrapSequence(this.#highest, sequence);
   }
 
   /** Sequence numbers (16 bit) to NACK now; marks them requested. */
