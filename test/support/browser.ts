@@ -148,14 +148,21 @@ export async function inboundVideo(page: Page): Promise<VideoStreamStats[]> {
 }
 
 /** Outbound video encodings (simulcast layers) of the page, by rid. */
-export async function outboundVideo(page: Page): Promise<Array<{ rid: string; frameWidth: number; framesEncoded: number }>> {
+export async function outboundVideo(
+  page: Page,
+): Promise<Array<{ rid: string; frameWidth: number; framesEncoded: number; limitation: string }>> {
   return page.evaluate(async () => {
-    const out: Array<{ rid: string; frameWidth: number; framesEncoded: number }> = [];
+    const out: Array<{ rid: string; frameWidth: number; framesEncoded: number; limitation: string }> = [];
     for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s) => {
         if (s.type === 'outbound-rtp' && s.kind === 'video') {
-          out.push({ rid: s.rid ?? '', frameWidth: s.frameWidth ?? 0, framesEncoded: s.framesEncoded ?? 0 });
+          out.push({
+            rid: s.rid ?? '',
+            frameWidth: s.frameWidth ?? 0,
+            framesEncoded: s.framesEncoded ?? 0,
+            limitation: s.qualityLimitationReason ?? '',
+          });
         }
       });
     }
