@@ -176,11 +176,7 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
         <button type="button" aria-pressed={!!camera} onClick={toggleCamera}>
           {camera ? 'Stop camera' : 'Start camera'}
         </button>
-        <button
-          type="button"
-          aria-pressed={layout === 'speaker'}
-          onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}
-        >
+        <button type="button" onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}>
           {layout === 'grid' ? 'Speaker view' : 'Grid view'}
         </button>
         <button
