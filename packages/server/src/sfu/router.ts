@@ -15,7 +15,7 @@ import { withoutCandidates } from './sdp/candidates.ts';
 import { preparePublishOffer } from './sdp/publish-offer.ts';
 import { acceptSimulcast } from './sdp/simulcast-answer.ts';
 import type { SlotInfo } from './subscriber.ts';
-import { AUDIO_LEVEL_ID, Subscriber } from './subscriber.ts';
+import { AUDIO_LEVEL_ID, renderedKey, Subscriber } from './subscriber.ts';
 
 export { SdpError } from './sdp/publish-offer.ts';
 
@@ -118,13 +118,10 @@ export class Router extends EventEmitter<RouterEvents> {
     memberId: string,
     sources: ReadonlyArray<{ memberId: string; source: SourceName; width: number; height: number }>,
   ): void {
-    const member = this.#member(memberId);
-    const sizes = new Map<Publisher, { width: number; height: number }>();
-    for (const entry of sources) {
-      const publisher = this.#members.get(entry.memberId)?.publishers.get(entry.source);
-      if (publisher) sizes.set(publisher, { width: entry.width, height: entry.height });
-    }
-    member.subscriber.setRenderedSizes(sizes);
+    const sizes = new Map<string, { width: number; height: number }>();
+    for (const entry of sources)
+      sizes.set(renderedKey(entry.memberId, entry.source), { width: entry.width, height: entry.height });
+    this.#member(memberId).subscriber.setRenderedSizes(sizes);
   }
 
   /** The members whose video `memberId` wants most, in order; they always get a last-N place. */

@@ -18,6 +18,14 @@ export const AUDIO_LEVEL_ID = 1;
 /** What one forwarded Opus stream costs, for fitting videos into a downlink. */
 const AUDIO_BUDGET_BPS = 40_000;
 
+/**
+ * Rendered sizes are kept by member and source, not by Publisher object, so a source that is
+ * published again (a new Publisher) keeps the size its viewers reported.
+ */
+export function renderedKey(memberId: string, source: string): string {
+  return `${memberId}/${source}`;
+}
+
 export interface SlotInfo {
   mid: string;
   kind: MediaKind;
@@ -54,7 +62,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #closed = false;
   readonly #createdAt = monotonicNow();
   /** What the member renders, by publisher; undefined until their first report. */
-  #rendered: Map<Publisher, RenderedSize> | undefined;
+  #rendered: Map<string, RenderedSize> | undefined;
   /** Sources that keep quality longest when bandwidth is short: pinned, dominant speaker. */
   #prioritized = new Set<Publisher>();
   /** Bandwidth estimate of the member's downlink, from their transport-cc feedback. */
@@ -147,7 +155,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   }
 
   /** The member's latest report of what it renders; sources it does not list are not rendered. */
-  setRenderedSizes(sizes: Map<Publisher, RenderedSize>): void {
+  setRenderedSizes(sizes: Map<string, RenderedSize>): void {
     this.#rendered = sizes;
     this.updateLayers(monotonicNow());
   }
@@ -179,7 +187,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         bitrate: l.bitrate,
         active: l.isActive(now),
       }));
-      const rendered = this.#rendered ? (this.#rendered.get(publisher) ?? { width: 0, height: 0 }) : undefined;
+      const key = renderedKey(publisher.memberId, publisher.source);
+      const rendered = this.#rendered ? (this.#rendered.get(key) ?? { width: 0, height: 0 }) : undefined;
       items.push({
         id: slot.mid,
         priority: this.#prioritized.has(publisher) ? 1 : 0,
