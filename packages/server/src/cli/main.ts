@@ -1,5 +1,4 @@
 import { startServer } from '../server.ts';
-import { Engine } from '../sfu/engine/engine.ts';
 import { configFromArgs, USAGE } from './options.ts';
 
 async function main(): Promise<void> {
@@ -35,10 +34,11 @@ async function main(): Promise<void> {
       'Browsers allow camera and microphone only on localhost or over HTTPS.\n\n',
   );
   const stop = (): void => {
-    server.close().finally(() => {
-      Engine.shutdown();
-      process.exit(0);
-    });
+    // Sockets and peer connections are closed politely; the engine's own cleanup is skipped: it
+    // waits for every connection's threads and was seen to hang at exit, and the process ends
+    // here anyway. A watchdog guarantees the exit.
+    setTimeout(() => process.exit(0), 5000).unref();
+    server.close().finally(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
