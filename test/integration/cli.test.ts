@@ -74,3 +74,34 @@ describe('sotto start', () => {
     expect(await exited).toEqual({ code: 0, signal: null });
   });
 });
+
+describe('sotto start with a busy port', () => {
+  it('says which port is taken and how to choose another', async () => {
+    const { createSocket } = await import('node:dgram');
+    const blocker = createSocket('udp4');
+    const busyPort = 31_500 + Math.floor(Math.random() * 400);
+    await new Promise<void>((resolve) => blocker.bind(busyPort, () => resolve()));
+    try {
+      const child = spawn(process.execPath, [
+        '--import',
+        'tsx',
+        'packages/server/src/cli/main.ts',
+        'start',
+        '--port',
+        String(busyPort + 1),
+        '--media-port',
+        String(busyPort),
+      ]);
+      let err = '';
+      child.stderr.on('data', (d) => {
+        err += d.toString();
+      });
+      const code = await new Promise((resolve) => child.on('exit', resolve));
+      expect(code).toBe(1);
+      expect(err).toContain(`UDP port ${busyPort} for media is in use`);
+      expect(err).toContain('--media-port');
+    } finally {
+      blocker.close();
+    }
+  });
+});

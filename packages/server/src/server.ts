@@ -5,6 +5,7 @@ import type { ServerConfig } from './config.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { log } from './log.ts';
 import { Engine } from './sfu/engine/engine.ts';
+import { checkMediaPort } from './sfu/engine/media-port.ts';
 import { SignalingServer } from './signaling/signaling-server.ts';
 
 export const SERVER_VERSION = '0.1.0';
@@ -20,6 +21,7 @@ export interface RunningServer {
 
 /** Starts the whole server in this process: web app, signaling and SFU. */
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  await checkMediaPort(config.mediaPort);
   const engine = new Engine({ mediaPort: config.mediaPort, publicIp: config.publicIp });
   const conference = new ConferenceService(engine, {
     maxMembersPerRoom: config.maxMembersPerRoom,

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     server = await startServer(config);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const hint = code === 'EADDRINUSE' ? ` (port ${config.port} is in use; try --port)` : '';
+    const hint = code === 'EADDRINUSE' ? ` (TCP port ${config.port} is in use; choose another with --port)` : '';
     process.stderr.write(`sotto: could not start: ${(error as Error).message}${hint}\n`);
     process.exit(1);
   }
