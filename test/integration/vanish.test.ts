@@ -1,6 +1,9 @@
+import { PROTOCOL_VERSION } from '@sotto/protocol';
 import type { RunningServer } from '@sotto/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from '../../bench/bot/bot.ts';
+import { useServer } from '../support/environment.ts';
+import { RawSocket } from '../support/raw-socket.ts';
 import { startTestServer } from '../support/server.ts';
 
 /** A participant that vanishes without `leave` is removed within 10 s and its media released. */
@@ -54,5 +57,23 @@ describe('participants that vanish', () => {
     victim.freeze();
     await expectRemovedWithin10s(victim);
     victim.close();
+  });
+});
+
+describe('a client that never answers the server’s offer', () => {
+  const env = useServer();
+
+  it('is removed within 10 s, and the others are told', async () => {
+    const watcher = await Bot.join({ serverUrl: env.server.url, room: 'mute-client-room', name: 'w', videoBitrate: 0 });
+    env.bots.push(watcher);
+    const silent = await RawSocket.open(env.server.url);
+    await silent.request({ type: 'hello', id: 1, protocol: PROTOCOL_VERSION });
+    const joined = await silent.request({ type: 'join', id: 2, room: 'mute-client-room', name: 'silent' });
+    const memberId = (joined.result as { self: { id: string } }).self.id;
+    if (!silent.messages.some((m) => m.type === 'offer')) await silent.next((m) => m.type === 'offer');
+    const start = Date.now();
+    await watcher.waitForEvent((m) => m.type === 'member-left' && m.memberId === memberId, 10_000);
+    expect(Date.now() - start).toBeLessThan(10_000);
+    silent.ws.close();
   });
 });

@@ -34,7 +34,7 @@ export interface RouterEvents {
   /** What a member's receive slots carry changed. */
   slots: [memberId: string, slots: SlotInfo[]];
   /** A member's media connection died (ICE failed, or disconnected for too long). */
-  'member-lost': [memberId: string, reason: 'offer-failed' | 'connection-failed' | 'media-silent'];
+  'member-lost': [memberId: string, reason: 'negotiation-failed' | 'connection-failed' | 'media-silent'];
   /** Someone else became the dominant speaker. */
   'dominant-speaker': [memberId: string];
 }
@@ -90,7 +90,7 @@ export class Router extends EventEmitter<RouterEvents> {
     subscriber.on('offer', (offer) => this.emit('offer', memberId, offer));
     subscriber.on('slots', (slots) => this.emit('slots', memberId, slots));
     subscriber.on('candidates', (candidates) => this.emit('candidates', memberId, candidates));
-    subscriber.on('error', () => this.emit('member-lost', memberId, 'offer-failed'));
+    subscriber.on('error', () => this.emit('member-lost', memberId, 'negotiation-failed'));
     this.#watch(connection, () => this.emit('member-lost', memberId, 'connection-failed'));
 
     const microphone = new Publisher({

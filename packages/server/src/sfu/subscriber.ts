@@ -17,6 +17,8 @@ export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 export const AUDIO_LEVEL_ID = 1;
 /** What one forwarded Opus stream costs, for fitting videos into a downlink. */
 const AUDIO_BUDGET_BPS = 40_000;
+/** How long a client may take to answer an offer before it counts as gone. */
+const ANSWER_TIMEOUT_MS = 8000;
 
 /**
  * Rendered sizes are kept by member and source, not by Publisher object, so a source that is
@@ -57,6 +59,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #revision = 0;
   #awaitingRevision: number | null = null;
   #offerQueued = false;
+  #answerTimer: NodeJS.Timeout | null = null;
   /** Our candidates, until the first answer is applied; then null. */
   #pendingCandidates: SdpCandidate[] | null = [];
   #closed = false;
@@ -231,6 +234,11 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         const stripped = withoutCandidates(sdp);
         if (this.#pendingCandidates?.length === 0) this.#pendingCandidates = stripped.candidates;
         this.emit('offer', { revision, sdp: stripped.sdp });
+        // A client that never answers can never receive anything new: treat it as gone.
+        this.#answerTimer = setTimeout(() => {
+          if (!this.#closed && this.#awaitingRevision === revision) this.emit('error', new Error('the offer was not answered'));
+        }, ANSWER_TIMEOUT_MS);
+        this.#answerTimer.unref();
       },
       (error: Error) => {
         if (!this.#closed) this.emit('error', error);
@@ -243,6 +251,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     if (revision !== this.#awaitingRevision) throw new Error(`no offer with revision ${revision} is waiting for an answer`);
     this.connection.acceptAnswer(sdp);
     this.#awaitingRevision = null;
+    if (this.#answerTimer) clearTimeout(this.#answerTimer);
     if (this.#pendingCandidates) {
       const candidates = this.#pendingCandidates;
       this.#pendingCandidates = null;
@@ -254,6 +263,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#answerTimer) clearTimeout(this.#answerTimer);
     for (const slot of this.#slots) slot.close();
     this.connection.close();
     this.removeAllListeners();
