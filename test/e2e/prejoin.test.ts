@@ -34,8 +34,8 @@ describe('home and pre-join screens', () => {
     await expect.poll(() => microphone.locator('option').count()).toBeGreaterThan(0);
 
     await page.getByRole('button', { name: 'Camera on' }).click();
-    await page.getByText('Camera off', { exact: true }).first().waitFor();
-    expect(await page.locator('.preview video').count()).toBe(0);
+    await page.locator('.preview').getByText('Camera off', { exact: true }).waitFor();
+    await expect.poll(() => page.locator('.preview video').count()).toBe(0);
     await page.getByRole('button', { name: 'Camera off' }).click();
     await page.locator('.preview video').waitFor();
 

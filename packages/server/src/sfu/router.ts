@@ -107,7 +107,7 @@ export class Router extends EventEmitter<RouterEvents> {
     member.publishers.set('microphone', microphone);
     this.#reconcile();
     // The first offer, even when there is nothing to receive yet: it carries the microphone.
-    if (subscriber.slots.length === 0) subscriber.negotiate();
+    subscriber.scheduleNegotiation();
   }
 
   /**

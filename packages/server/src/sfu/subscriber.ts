@@ -60,6 +60,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #awaitingRevision: number | null = null;
   #offerQueued = false;
   #answerTimer: NodeJS.Timeout | null = null;
+  #negotiationScheduled = false;
   /** Our candidates, until the first answer is applied; then null. */
   #pendingCandidates: SdpCandidate[] | null = [];
   #closed = false;
@@ -118,7 +119,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       slot.bind(publisher);
       changed = true;
     }
-    if (needOffer) this.negotiate();
+    if (needOffer) this.scheduleNegotiation();
     if (changed) {
       this.updateLayers(monotonicNow());
       this.#emitSlots();
@@ -216,6 +217,19 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       if (slot.lastSentAt > lastForwardedAt) lastForwardedAt = slot.lastSentAt;
     }
     return { lastHeardAt, lastForwardedAt };
+  }
+
+  /**
+   * Negotiates once the current task is done, so that the audio and video slots a change adds
+   * (e.g. a join) go out in one offer instead of two rounds.
+   */
+  scheduleNegotiation(): void {
+    if (this.#negotiationScheduled) return;
+    this.#negotiationScheduled = true;
+    queueMicrotask(() => {
+      this.#negotiationScheduled = false;
+      this.negotiate();
+    });
   }
 
   /** Sends a new offer now, or right after the answer to the one in flight. */
