@@ -153,7 +153,9 @@ export class Session {
     if (error instanceof ProtocolError) this.#sendError(id, error.code, error.message);
     else if (error instanceof SdpError) this.#sendError(id, 'bad-sdp', error.message);
     else {
-      log.warn({ err: (error as Error)?.message }, 'request failed');
+      // Engine errors can quote SDP (addresses): the message goes to debug level only.
+      log.warn({ request: id, error: (error as Error)?.name }, 'request failed');
+      log.debug({ err: (error as Error)?.message }, 'request failure detail');
       this.#sendError(id, 'internal', 'the server could not complete this request');
     }
   }
