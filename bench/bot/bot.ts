@@ -174,6 +174,7 @@ export class Bot {
     this.#events.push(message);
     if (message.type === 'offer') this.#answer(message.revision, message.sdp).catch(() => {});
     if (message.type === 'tracks') this.slots = message.slots;
+    if (message.type === 'layers' && message.source === 'camera') this.#video?.setActive(message.active);
     if (message.type === 'candidate') {
       try {
         this.#receivePc?.addRemoteCandidate(message.candidate, message.mid);

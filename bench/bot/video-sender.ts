@@ -27,6 +27,7 @@ export class VideoSender {
   /** Sequence numbers that were numbered but deliberately not sent (dropEvery). */
   readonly dropped: number[] = [];
   #numbered = 0;
+  #active: boolean[] = [];
   readonly #options: VideoSenderOptions;
   readonly #writers: RtpWriter[];
   #timer: NodeJS.Timeout | null = null;
@@ -49,6 +50,11 @@ export class VideoSender {
     this.ssrcs = this.#writers.map((w) => w.ssrc);
   }
 
+  /** Which encodings to send (the server says which layers anybody needs); the first stays on. */
+  setActive(active: readonly boolean[]): void {
+    this.#active = this.#options.encodings.map((_, i) => i === 0 || (active[i] ?? false));
+  }
+
   /** The next frame of every encoding is a key frame. */
   requestKeyFrame(): void {
     this.#forceKeyFrame = true;
@@ -68,6 +74,7 @@ export class VideoSender {
         lastKeyFrame = now;
       }
       encodings.forEach((encoding, i) => {
+        if (this.#active[i] === false) return;
         const writer = this.#writers[i] as RtpWriter;
         const bytes = frameBytes[i] as number;
         const payloads = vp8FramePayloads({

@@ -17,7 +17,7 @@ describe('simulcast and receiver-driven layers', () => {
   const env = useServerAndBrowser();
   const room = () => `${env.server.url}/simulcast-room`;
 
-  it('the sender encodes three layers; a small window gets ≤ 640 wide, a large one a wider layer; a hidden tile gets no video', async () => {
+  it('the sender encodes three layers; a small window gets ≤ 640 wide, a large one a wider layer; a hidden tile gets no video; unneeded layers are suspended', async () => {
     // The first page fixes the shared fake camera at 1280x720 (the app asks for 720p).
     const { page: sender } = await newPage(env.browser, env.server.url);
     await joinThroughUi(sender, room(), 'Sender');
@@ -71,6 +71,21 @@ describe('simulcast and receiver-driven layers', () => {
       () => inboundVideo(small),
       (s) => bytes(s) > bytes(later),
       10_000,
+    );
+
+    // Once nobody needs the full layer (the large window left), the sender stops encoding it
+    // after the hold time; the small layers go on.
+    await large.close();
+    const encodedFull = async () => (await outboundVideo(sender)).find((l) => l.rid === 'f')?.framesEncoded ?? 0;
+    await new Promise((r) => setTimeout(r, 7000));
+    const full = await encodedFull();
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await encodedFull()).toBe(full);
+    const quarter = (await outboundVideo(sender)).find((l) => l.rid === 'q')?.framesEncoded ?? 0;
+    await waitFor(
+      'the smallest layer goes on',
+      async () => (await outboundVideo(sender)).find((l) => l.rid === 'q')?.framesEncoded ?? 0,
+      (n) => n > quarter + 10,
     );
   });
 });

@@ -198,6 +198,9 @@ export class Conference extends Emitter<ConferenceEvents> {
       case 'candidate':
         this.#receive?.handleCandidate(event.candidate, event.mid);
         return;
+      case 'layers':
+        if (event.source === 'camera') this.#camera?.setActiveLayers(event.active).catch(() => {});
+        return;
       case 'speaker':
         this.#dominantSpeaker = event.memberId;
         this.emit('dominant-speaker', event.memberId);

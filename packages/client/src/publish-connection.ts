@@ -71,6 +71,19 @@ export class PublishConnection {
       .catch(() => {});
   }
 
+  /** Turns simulcast layers on or off (smallest first), as the server asks: nobody needs the rest. */
+  async setActiveLayers(active: readonly boolean[]): Promise<void> {
+    const sender = this.#transceiver.sender;
+    const parameters = sender.getParameters();
+    if (!parameters.encodings?.length) return;
+    parameters.encodings.forEach((encoding, i) => {
+      encoding.active = active[i] ?? false;
+    });
+    // The smallest layer always stays on.
+    if (parameters.encodings[0]) parameters.encodings[0].active = true;
+    await sender.setParameters(parameters);
+  }
+
   /** Swaps the captured track without renegotiation; null stops sending (camera off). */
   replaceTrack(track: MediaStreamTrack | null): Promise<void> {
     return this.#transceiver.sender.replaceTrack(track);

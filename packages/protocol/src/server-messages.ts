@@ -49,6 +49,16 @@ export const CandidateEvent = v.object({
   mid: v.pipe(v.string(), v.maxLength(32)),
 });
 
+/**
+ * Which simulcast layers of the member's own source somebody needs (smallest first): the client
+ * should stop sending the others (RTCRtpEncodingParameters.active) until told again.
+ */
+export const Layers = v.object({
+  type: v.literal('layers'),
+  source: v.picklist(['camera', 'screen']),
+  active: v.pipe(v.array(v.boolean()), v.maxLength(4)),
+});
+
 /** The dominant speaker changed (from audio levels, with hysteresis). */
 export const Speaker = v.object({ type: v.literal('speaker'), memberId: MemberId });
 
@@ -64,6 +74,7 @@ export const ServerMessage = v.variant('type', [
   Offer,
   Tracks,
   CandidateEvent,
+  Layers,
   Speaker,
   RelayEvent,
 ]);

@@ -38,6 +38,9 @@ export class Room {
       const channel = this.#members.get(memberId)?.channel;
       for (const c of candidates) channel?.send({ type: 'candidate', connection: 'main', candidate: c.candidate, mid: c.mid });
     });
+    this.router.on('layers', (memberId, source, active) => {
+      if (source !== 'microphone') this.#members.get(memberId)?.channel.send({ type: 'layers', source, active });
+    });
     this.router.on('dominant-speaker', (memberId) => this.#broadcast({ type: 'speaker', memberId }));
     this.router.on('member-lost', (memberId, reason) => {
       log.info({ room: this.logId, member: memberId, reason }, 'media connection lost');

@@ -4,6 +4,7 @@ import { monotonicNow } from './clock.ts';
 import type { MediaKind, SourceName } from './codecs.ts';
 import { codecOf, SFU_RTCP_SSRC } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
+import { LayerDemand } from './layer-demand.ts';
 import { PublisherLayer } from './publisher-layer.ts';
 import type { ReportBlock } from './rtp/rtcp.ts';
 import { buildNack, buildPli, buildReceiverReport, parseRtcp } from './rtp/rtcp.ts';
@@ -73,6 +74,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly #now: () => number;
   #closed = false;
   packetsIn = 0;
+  /** Which of our layers anybody needs (simulcast only). */
+  readonly demand: LayerDemand | null;
   /** When the last RTP or RTCP arrived (liveness). */
   lastPacketAt = 0;
 
@@ -93,6 +96,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     const rids = options.rids?.length ? options.rids : [null];
     const cacheSize = options.kind === 'video' ? 1024 : 128;
     this.layers = rids.map((rid, index) => new PublisherLayer(index, rid, cacheSize, codecOf(options.kind).clockRate));
+    this.demand = this.layers.length > 1 ? new LayerDemand(this.layers.length) : null;
     options.track.onPacket((packet) => this.#onPacket(packet));
   }
 

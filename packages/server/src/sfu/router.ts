@@ -35,6 +35,8 @@ export interface RouterEvents {
   slots: [memberId: string, slots: SlotInfo[]];
   /** A member's media connection died (ICE failed, or disconnected for too long). */
   'member-lost': [memberId: string, reason: 'negotiation-failed' | 'connection-failed' | 'media-silent'];
+  /** Which simulcast layers of a member's source anybody needs: the publisher may pause the rest. */
+  layers: [memberId: string, source: SourceName, active: boolean[]];
   /** Someone else became the dominant speaker. */
   'dominant-speaker': [memberId: string];
 }
@@ -122,6 +124,7 @@ export class Router extends EventEmitter<RouterEvents> {
     for (const entry of sources)
       sizes.set(renderedKey(entry.memberId, entry.source), { width: entry.width, height: entry.height });
     this.#member(memberId).subscriber.setRenderedSizes(sizes);
+    this.#updateLayerDemand(monotonicNow());
   }
 
   /** The members whose video `memberId` wants most, in order; they always get a last-N place. */
@@ -220,6 +223,21 @@ export class Router extends EventEmitter<RouterEvents> {
     if (!this.#closed) this.#policy.apply(this.#members);
   }
 
+  /** Tells publishers which simulcast layers somebody needs (see LayerDemand). */
+  #updateLayerDemand(now: number): void {
+    for (const [memberId, member] of this.#members) {
+      for (const publisher of member.publishers.values()) {
+        if (!publisher.demand) continue;
+        let wanted = -1;
+        for (const other of this.#members.values()) {
+          if (other !== member) wanted = Math.max(wanted, other.subscriber.demandFor(publisher));
+        }
+        const active = publisher.demand.update(wanted, now);
+        if (active) this.emit('layers', memberId, publisher.source, active);
+      }
+    }
+  }
+
   /** Twenty times a second: feedback (transport-cc, NACKs) to every publisher. */
   #onFeedbackTick(): void {
     const now = monotonicNow();
@@ -258,6 +276,7 @@ export class Router extends EventEmitter<RouterEvents> {
       const microphone = member.publishers.get('microphone');
       if (isMediaDead({ now, ...member.subscriber.activity(microphone?.lastPacketAt ?? 0) })) lost.push(memberId);
     }
+    this.#updateLayerDemand(now);
     for (const memberId of lost) this.emit('member-lost', memberId, 'media-silent');
   }
 

@@ -10,7 +10,7 @@ import { chooseLayer } from './layer-choice.ts';
 import type { Publisher } from './publisher.ts';
 import type { SdpCandidate } from './sdp/candidates.ts';
 import { withoutCandidates } from './sdp/candidates.ts';
-import { Slot } from './slot.ts';
+import { PAUSED, Slot } from './slot.ts';
 
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 /** Chrome's own id for the audio level extension, so its answer keeps it. */
@@ -206,6 +206,19 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       const layer = allocation.get(slot.mid);
       if (layer !== undefined) slot.setTargetLayer(layer);
     }
+  }
+
+  /**
+   * The layer of `publisher` this member would take if every layer were being sent: by rendered
+   * size only (bandwidth aside), or PAUSED when it does not render it. For layer suspension.
+   */
+  demandFor(publisher: Publisher): number {
+    if (!this.#slots.some((s) => s.publisher === publisher)) return PAUSED;
+    const layers = publisher.layers.map((l) => ({ index: l.index, width: l.width, height: l.height, active: true }));
+    const rendered = this.#rendered
+      ? (this.#rendered.get(renderedKey(publisher.memberId, publisher.source)) ?? { width: 0, height: 0 })
+      : undefined;
+    return chooseLayer(layers, rendered);
   }
 
   /** Last forwarded packet and last feedback over all slots; for the liveness check. */
