@@ -20,7 +20,8 @@ Benchmarks:
 Options:
   --runs N        repetitions (default 3 for compare and load, 5 for join-time)
   --seconds N     load duration (default 60); compare: the measured window (default 10)
-  --warmup N      compare: seconds between the last bot joining and the window (default 8)
+  --warmup N      compare: seconds between the last bot joining and the window (default 18:
+                  past Sotto suspending the simulcast layers nobody needs, 10 s + 5 s)
   --scenario S    compare: only this scenario (default: all)
   --bots N        load participants (default 8)
   --json          print one JSON line with the results at the end
@@ -57,7 +58,7 @@ async function main(): Promise<void> {
     const results = await runCompare({
       runs: Number(values.runs ?? 3),
       seconds: Number(values.seconds ?? 10),
-      warmupSeconds: Number(values.warmup ?? 8),
+      warmupSeconds: Number(values.warmup ?? 18),
       scenarios,
     });
     if (values.json) console.log(JSON.stringify({ scenarios: results }, roundNumbers));
