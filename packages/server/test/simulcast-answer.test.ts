@@ -1,10 +1,7 @@
 import { parse } from 'sdp-transform';
 import { describe, expect, it } from 'vitest';
 import { acceptSimulcast } from '../src/sfu/sdp/simulcast-answer.ts';
-
-function sdp(lines: string[]): string {
-  return `${lines.join('\r\n')}\r\n`;
-}
+import { sdp } from './helpers/sdp.ts';
 
 const SESSION = [
   'v=0',
