@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerInfo } from '../src/sfu/layer-choice.ts';
-import { chooseLayer } from '../src/sfu/layer-choice.ts';
+import { chooseLayer, demandedLayer } from '../src/sfu/layer-choice.ts';
 import { PAUSED } from '../src/sfu/slot.ts';
 
 function layer(index: number, width: number, height: number, active = true): LayerInfo {
@@ -160,5 +160,36 @@ describe('chooseLayer', () => {
     const layers = [layer(1, 640, 360), layer(0, 640, 360)];
     expect(chooseLayer(layers, undefined)).toBe(0);
     expect(chooseLayer(layers, { width: 640, height: 360 })).toBe(0);
+  });
+});
+
+describe('demandedLayer', () => {
+  it('asks for the smallest layer that covers the rendered size', () => {
+    expect(demandedLayer(SIMULCAST, { width: 300, height: 170 })).toBe(0);
+    expect(demandedLayer(SIMULCAST, { width: 600, height: 340 })).toBe(1);
+    expect(demandedLayer(SIMULCAST, { width: 1200, height: 700 })).toBe(2);
+  });
+
+  it('nothing rendered or no layers: PAUSED; rendered size not reported yet: the smallest', () => {
+    expect(demandedLayer(SIMULCAST, { width: 0, height: 0 })).toBe(PAUSED);
+    expect(demandedLayer([], { width: 640, height: 360 })).toBe(PAUSED);
+    expect(demandedLayer(SIMULCAST, undefined)).toBe(0);
+  });
+
+  it('asks for a top layer not seen yet when no seen layer covers (else it would never start)', () => {
+    const topUnseen = [layer(0, 320, 180), layer(1, 640, 360), layer(2, 0, 0, false)];
+    expect(demandedLayer(topUnseen, { width: 1500, height: 850 })).toBe(2);
+    // chooseLayer, which serves what is being sent, still picks the largest seen.
+    expect(chooseLayer(topUnseen, { width: 1500, height: 850 })).toBe(1);
+  });
+
+  it('does not ask for an unseen top layer when a seen one covers', () => {
+    const topUnseen = [layer(0, 320, 180), layer(1, 640, 360), layer(2, 0, 0)];
+    expect(demandedLayer(topUnseen, { width: 600, height: 340 })).toBe(1);
+  });
+
+  it('ignores whether layers are active: demand is about what would be wanted if all were sent', () => {
+    const suspended = [layer(0, 320, 180), layer(1, 640, 360, false), layer(2, 1280, 720, false)];
+    expect(demandedLayer(suspended, { width: 1200, height: 700 })).toBe(2);
   });
 });

@@ -34,3 +34,20 @@ export function chooseLayer(layers: readonly LayerInfo[], rendered: RenderedSize
   const covering = smallestFirst.find((l) => l.width >= rendered.width * TOLERANCE && l.height >= rendered.height * TOLERANCE);
   return (covering ?? (smallestFirst[smallestFirst.length - 1] as LayerInfo)).index;
 }
+
+/**
+ * The layer a receiver would take if the publisher sent every layer, for layer suspension. Unlike
+ * `chooseLayer`, when no layer seen so far covers the rendered size the top layer is asked for
+ * even if it has not been seen yet (simulcast layers grow with their index): otherwise a top
+ * layer that the publisher had not started yet would never be asked for, and stay suspended.
+ */
+export function demandedLayer(layers: readonly LayerInfo[], rendered: RenderedSize | undefined): number {
+  if (rendered && (rendered.width <= 0 || rendered.height <= 0)) return PAUSED;
+  const byIndex = [...layers].sort((a, b) => a.index - b.index);
+  if (!byIndex.length) return PAUSED;
+  if (!rendered) return (byIndex[0] as LayerInfo).index;
+  const covering = byIndex.find(
+    (l) => l.width > 0 && l.width >= rendered.width * TOLERANCE && l.height >= rendered.height * TOLERANCE,
+  );
+  return (covering ?? (byIndex[byIndex.length - 1] as LayerInfo)).index;
+}

@@ -6,7 +6,7 @@ import { codecOf, OPUS, randomSsrc, VP8_RTX } from './codecs.ts';
 import type { EngineConnection, EngineTrack } from './engine/engine-connection.ts';
 import { allocateLayers } from './layer-allocation.ts';
 import type { RenderedSize } from './layer-choice.ts';
-import { chooseLayer } from './layer-choice.ts';
+import { chooseLayer, demandedLayer } from './layer-choice.ts';
 import type { Publisher } from './publisher.ts';
 import type { SdpCandidate } from './sdp/candidates.ts';
 import { withoutCandidates } from './sdp/candidates.ts';
@@ -218,7 +218,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     const rendered = this.#rendered
       ? (this.#rendered.get(renderedKey(publisher.memberId, publisher.source)) ?? { width: 0, height: 0 })
       : undefined;
-    return chooseLayer(layers, rendered);
+    return demandedLayer(layers, rendered);
   }
 
   /** Last forwarded packet and last feedback over all slots; for the liveness check. */
