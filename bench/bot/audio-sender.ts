@@ -10,6 +10,8 @@ export const AUDIO_LEVEL_EXTENSION = { id: 1, uri: 'urn:ietf:params:rtp-hdrext:s
 export class AudioSender {
   readonly writer: RtpWriter;
   #timer: NodeJS.Timeout | null = null;
+  /** End-to-end encryption of each Opus frame; null = drop it. */
+  protect: ((frame: Buffer) => Promise<Buffer | null>) | null = null;
 
   constructor(payloadType: number, level: () => number) {
     this.writer = new RtpWriter((Math.random() * 0xffffffff) >>> 0, payloadType);
@@ -25,7 +27,18 @@ export class AudioSender {
     const payload = opusPayload();
     this.#timer = setInterval(() => {
       const mic = track();
-      if (mic?.isOpen()) {
+      if (mic?.isOpen() && this.protect) {
+        // Encrypted (async): write the packet with the sequence number and timestamp of now.
+        const writer = this.writer;
+        const packet = writer.packet(payload, false);
+        this.protect(payload).then((sealed) => {
+          if (!sealed || !mic.isOpen()) return;
+          const out = Buffer.concat([packet.subarray(0, packet.length - payload.length), sealed]);
+          try {
+            mic.sendMessageBinary(out);
+          } catch {}
+        });
+      } else if (mic?.isOpen()) {
         const packet = this.writer.packet(payload, false);
         stampSendTime(packet);
         try {

@@ -8,6 +8,7 @@ import { isRtcp, RtpView } from '../../packages/server/src/sfu/rtp/rtp-view.ts';
 import { isVp8KeyFrame } from '../../packages/server/src/sfu/rtp/vp8.ts';
 import type { ReceiveMeter } from '../metrics/receive-meter.ts';
 import { AUDIO_LEVEL_EXTENSION, AudioSender } from './audio-sender.ts';
+import { BotE2ee } from './bot-e2ee.ts';
 import { createBotPeer, localDescription } from './bot-peer.ts';
 import { hasKeyFrameRequest } from './key-frame-request.ts';
 import { SIMULCAST_ENCODINGS, videoDescription } from './video-encodings.ts';
@@ -33,6 +34,11 @@ export interface BotOptions {
   meter?: ReceiveMeter | null;
   /** Simulated loss on the way to the server: every Nth video packet is never sent (0 = none). */
   dropEvery?: number;
+  /**
+   * Take part in the meeting's end-to-end encryption (MLS + SFrame, with the SDK's code). Off,
+   * the bot joins an E2EE meeting but only exercises the SFU: nobody can decrypt its media.
+   */
+  e2ee?: boolean;
 }
 
 export interface ReceivedStream {
@@ -87,6 +93,10 @@ export class Bot {
   readonly #audio = new AudioSender(OPUS_PT, () => this.audioLevel);
   #video: VideoSender | null = null;
   #closed = false;
+  /** The bot's end-to-end encryption, when it takes part in it. */
+  e2ee: BotE2ee | null = null;
+  /** When the join request was sent (performance.now()). */
+  joinStartedAt = 0;
 
   private constructor(ws: WebSocket, options: Required<BotOptions>) {
     this.#ws = ws;
@@ -103,6 +113,7 @@ export class Bot {
       simulcast: false,
       meter: null,
       dropEvery: 0,
+      e2ee: false,
       ...options,
     };
     const ws = new WebSocket(`${options.serverUrl.replace(/^http/, 'ws')}/ws`);
@@ -112,8 +123,20 @@ export class Bot {
     });
     const bot = new Bot(ws, full);
     await bot.request({ type: 'hello', protocol: PROTOCOL_VERSION });
-    const joined = (await bot.request({ type: 'join', room: options.room, name: options.name })) as { self: { id: string } };
+    bot.joinStartedAt = performance.now();
+    const joined = (await bot.request({ type: 'join', room: options.room, name: options.name })) as {
+      self: { id: string };
+      e2ee: boolean;
+    };
     bot.memberId = joined.self.id;
+    if (full.e2ee && joined.e2ee) {
+      const e2ee = new BotE2ee(bot.memberId, (message) => bot.request(message));
+      bot.e2ee = e2ee;
+      bot.#audio.protect = (frame) => e2ee.protect('audio', frame);
+      // Events that arrived with the join reply are MLS tasks too.
+      for (const event of bot.#events) e2ee.handle(event);
+      await e2ee.agreement.start();
+    }
     if (full.audio) bot.#audio.start(() => bot.#microphone);
     if (full.videoBitrate > 0) await bot.#publishVideo();
     return bot;
@@ -172,6 +195,7 @@ export class Bot {
       return;
     }
     this.#events.push(message);
+    this.e2ee?.handle(message);
     if (message.type === 'offer') this.#answer(message.revision, message.sdp).catch(() => {});
     if (message.type === 'tracks') this.slots = message.slots;
     if (message.type === 'layers' && message.source === 'camera') this.#video?.setActive(message.active);
@@ -237,6 +261,7 @@ export class Bot {
       }
       stream.lastSequence = view.sequence;
       stream.packets++;
+      this.e2ee?.onPacket(kind, view);
       this.options.meter?.onRtp(kind, view);
       stream.bytes += packet.length;
       if (kind === 'video' && isVp8KeyFrame(view.payload())) {
@@ -259,6 +284,7 @@ export class Bot {
       keyFrameIntervalMs: this.options.keyFrameIntervalMs,
       mid: '0',
       dropEvery: this.options.dropEvery,
+      protect: this.e2ee ? (frame) => (this.e2ee as BotE2ee).protect('video', frame) : undefined,
     });
     this.#video = sender;
     // One m-line (Sotto's publish connections): libdatachannel routes everything to it, so the
@@ -319,6 +345,7 @@ export class Bot {
     if (this.#closed) return;
     this.#closed = true;
     this.#stopSending();
+    this.e2ee?.close();
     this.#ws.terminate();
     this.#publishPc?.close();
     this.#receivePc?.close();

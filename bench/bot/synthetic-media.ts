@@ -18,34 +18,42 @@ export interface VideoFrameSpec {
 
 const MAX_VP8_CHUNK = 1100;
 
-/** Payloads (descriptor + data) of one VP8 frame, one per RTP packet. */
-export function vp8FramePayloads(frame: VideoFrameSpec): Buffer[] {
+/** One VP8 frame's bytes: a real frame tag (and key-frame header), then filler. */
+export function vp8Frame(frame: VideoFrameSpec): Buffer {
+  // At least 32 bytes: every packet keeps room for the send-time stamp after its descriptor.
+  const data = Buffer.alloc(Math.max(frame.size, 32), 0x5a);
+  // Frame tag: bit 0 = P (0 on key frames), version 0, show_frame 1.
+  data[0] = frame.keyFrame ? 0x10 : 0x11;
+  if (frame.keyFrame) {
+    data[3] = 0x9d;
+    data[4] = 0x01;
+    data[5] = 0x2a;
+    data.writeUInt16LE(frame.width ?? 1280, 6);
+    data.writeUInt16LE(frame.height ?? 720, 8);
+  }
+  return data;
+}
+
+/** Splits a VP8 frame evenly into RTP payloads, each with a payload descriptor (RFC 7741). */
+export function packetizeVp8(data: Buffer, pictureId: number): Buffer[] {
   const payloads: Buffer[] = [];
-  // At least 32 bytes, split evenly: every packet keeps room for the send-time stamp after its
-  // descriptor (and the first one for the 10-byte key frame header).
-  const size = Math.max(frame.size, 32);
-  const count = Math.ceil(size / MAX_VP8_CHUNK);
+  const count = Math.ceil(data.length / MAX_VP8_CHUNK);
   for (let i = 0; i < count; i++) {
-    const first = i === 0;
-    const chunk = Math.ceil((size * (i + 1)) / count) - Math.ceil((size * i) / count);
-    const payload = Buffer.alloc(4 + chunk, 0x5a);
-    payload[0] = 0x80 | (first ? 0x10 : 0); // X, S (start of partition 0), PID 0
+    const from = Math.ceil((data.length * i) / count);
+    const to = Math.ceil((data.length * (i + 1)) / count);
+    const payload = Buffer.alloc(4 + to - from);
+    payload[0] = 0x80 | (i === 0 ? 0x10 : 0); // X, S (start of partition 0), PID 0
     payload[1] = 0x80; // I: picture id present
-    payload.writeUInt16BE(0x8000 | (frame.pictureId & 0x7fff), 2); // M bit: 15-bit picture id
-    if (first) {
-      // Frame tag: bit 0 = P (0 on key frames), version 0, show_frame 1.
-      payload[4] = frame.keyFrame ? 0x10 : 0x11;
-      if (frame.keyFrame) {
-        payload[7] = 0x9d;
-        payload[8] = 0x01;
-        payload[9] = 0x2a;
-        payload.writeUInt16LE(frame.width ?? 1280, 10);
-        payload.writeUInt16LE(frame.height ?? 720, 12);
-      }
-    }
+    payload.writeUInt16BE(0x8000 | (pictureId & 0x7fff), 2); // M bit: 15-bit picture id
+    data.copy(payload, 4, from, to);
     payloads.push(payload);
   }
   return payloads;
+}
+
+/** Payloads (descriptor + data) of one VP8 frame, one per RTP packet. */
+export function vp8FramePayloads(frame: VideoFrameSpec): Buffer[] {
+  return packetizeVp8(vp8Frame(frame), frame.pictureId);
 }
 
 /** A 20 ms Opus packet's worth of bytes (TOC byte for SILK/CELT 20 ms, then filler). */

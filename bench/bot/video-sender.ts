@@ -1,7 +1,7 @@
 import type { Track } from 'node-datachannel';
 import { stampSendTime } from '../metrics/send-clock.ts';
 import { RtpWriter } from './rtp-writer.ts';
-import { vp8FramePayloads } from './synthetic-media.ts';
+import { packetizeVp8, vp8Frame, vp8FramePayloads } from './synthetic-media.ts';
 import type { VideoEncoding } from './video-encodings.ts';
 import { MID_EXTENSION, RID_EXTENSION } from './video-encodings.ts';
 
@@ -15,6 +15,8 @@ export interface VideoSenderOptions {
   mid: string;
   /** Simulated loss: every Nth packet is numbered but never sent (0 = none). */
   dropEvery?: number;
+  /** End-to-end encryption of each whole frame before packetizing; null = drop the frame. */
+  protect?: ((frame: Buffer) => Promise<Buffer | null>) | undefined;
 }
 
 /**
@@ -32,6 +34,8 @@ export class VideoSender {
   readonly #writers: RtpWriter[];
   #timer: NodeJS.Timeout | null = null;
   #forceKeyFrame = true;
+  /** Protected frames are sent in order, one after another. */
+  #protecting: Promise<void> = Promise.resolve();
 
   constructor(options: VideoSenderOptions) {
     this.#options = options;
@@ -77,6 +81,11 @@ export class VideoSender {
         if (this.#active[i] === false) return;
         const writer = this.#writers[i] as RtpWriter;
         const bytes = frameBytes[i] as number;
+        const spec = { keyFrame, pictureId, size: keyFrame ? bytes * 3 : bytes, width: encoding.width, height: encoding.height };
+        if (this.#options.protect) {
+          this.#sendProtected(track, writer, spec);
+          return;
+        }
         const payloads = vp8FramePayloads({
           keyFrame,
           pictureId,
@@ -100,6 +109,23 @@ export class VideoSender {
       });
       pictureId++;
     }, 1000 / fps);
+  }
+
+  #sendProtected(track: Track, writer: RtpWriter, spec: Parameters<typeof vp8Frame>[0]): void {
+    const protect = this.#options.protect as (frame: Buffer) => Promise<Buffer | null>;
+    const step = Math.round(90000 / this.#options.fps);
+    this.#protecting = this.#protecting.then(async () => {
+      const sealed = await protect(vp8Frame(spec)).catch(() => null);
+      if (sealed) {
+        const payloads = packetizeVp8(sealed, spec.pictureId);
+        payloads.forEach((payload, p) => {
+          try {
+            if (track.sendMessageBinary(writer.packet(payload, p === payloads.length - 1))) this.packetsSent++;
+          } catch {}
+        });
+      }
+      writer.advance(step);
+    });
   }
 
   stop(): void {

@@ -1,5 +1,10 @@
 import type { IceServerInfo } from '@sotto/protocol';
 import { JoinResult, parseResult } from '@sotto/protocol';
+import { fromBase64, toBase64 } from './e2ee/base64.ts';
+import type { E2eeStatus } from './e2ee/e2ee-session.ts';
+import { E2EE_OFF, E2eeSession } from './e2ee/e2ee-session.ts';
+import { encodedTransformApi } from './e2ee/media-encryption.ts';
+import type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 import { Emitter } from './emitter.ts';
 import { ConferenceError } from './errors.ts';
 import type { RemoteParticipant } from './participant.ts';
@@ -16,6 +21,11 @@ export interface ConferenceOptions {
   serverUrl?: string;
   room: string;
   displayName: string;
+  /**
+   * Ask for a meeting without end-to-end encryption when starting a new one (only if the server
+   * allows it). Default: encrypted. Joining an existing meeting takes its mode; see `e2ee`.
+   */
+  e2ee?: boolean;
 }
 
 export interface JoinOptions {
@@ -32,6 +42,10 @@ export interface ConferenceEvents extends Record<string, unknown[]> {
   disconnected: [ConferenceError];
   /** Someone became the dominant speaker: a participant's id, or `selfId` for us. */
   'dominant-speaker': [string];
+  /** The end-to-end encryption state, epoch or verification code changed. */
+  e2ee: [E2eeStatus];
+  /** Data another participant sent with `sendData` (decrypted with the group's keys under E2EE). */
+  data: [string, Uint8Array];
 }
 
 export type ConferenceState = 'idle' | 'joining' | 'joined' | 'left' | 'disconnected';
@@ -52,6 +66,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   #participants = new Map<string, RemoteParticipant>();
   #selfId: string | null = null;
   #dominantSpeaker: string | null = null;
+  #e2ee: E2eeSession | null = null;
   readonly #view = new ViewReporter((sources) => this.#signaling?.request({ type: 'view', sources }).catch(() => {}));
 
   constructor(options: ConferenceOptions) {
@@ -76,6 +91,26 @@ export class Conference extends Emitter<ConferenceEvents> {
     return this.#participants;
   }
 
+  /** End-to-end encryption: state, epoch and the short authentication string to compare. */
+  get e2ee(): E2eeStatus {
+    return this.#e2ee?.status ?? E2EE_OFF;
+  }
+
+  /** Frame counters of the E2EE worker (null without E2EE), for diagnostics and tests. */
+  e2eeStats(): Promise<E2eeFrameStats | null> {
+    return this.#e2ee?.stats() ?? Promise.resolve(null);
+  }
+
+  /**
+   * Sends data to every other participant (reactions, chat). Under E2EE it is an MLS application
+   * message: the server relays ciphertext it cannot read.
+   */
+  async sendData(data: Uint8Array): Promise<void> {
+    if (this.#state !== 'joined' || !this.#signaling) throw new Error('not in a meeting');
+    if (this.#e2ee) await this.#e2ee.send(data);
+    else await this.#signaling.request({ type: 'relay', payload: toBase64(data) });
+  }
+
   /** Internal peer connections, for diagnostics (stats pages, tests). */
   get peerConnections(): RTCPeerConnection[] {
     return [this.#receive?.pc, this.#camera?.pc].filter((pc): pc is RTCPeerConnection => pc !== undefined);
@@ -98,12 +133,19 @@ export class Conference extends Emitter<ConferenceEvents> {
       );
       const result = parseResult(
         JoinResult,
-        await signaling.request({ type: 'join', room: this.options.room, name: this.options.displayName }),
+        await signaling.request({
+          type: 'join',
+          room: this.options.room,
+          name: this.options.displayName,
+          ...(this.options.e2ee === false ? { e2ee: false } : {}),
+        }),
       );
       this.#selfId = result.self.id;
       this.#iceServers = result.iceServers.map(toRtcIceServer);
       for (const info of result.members) this.#participants.set(info.id, participantFromInfo(info));
-      this.#receive = new ReceiveConnection(signaling, this.#microphoneTrack, this.#iceServers);
+      if (result.e2ee) this.#startE2ee(signaling, result.self.id);
+      const encryption = this.#e2ee?.media ?? null;
+      this.#receive = new ReceiveConnection(signaling, this.#microphoneTrack, this.#iceServers, encryption);
       this.#receive.on('slots', (slots) => this.#applySlots(slots));
       this.#receive.on('failed', () =>
         this.#disconnect(new ConferenceError('media-failed', 'the media connection to the server failed')),
@@ -111,7 +153,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       this.#state = 'joined';
       if (!this.#microphoneTrack) this.#sendMute('audio', true);
       if (this.#cameraTrack)
-        this.#camera = await PublishConnection.open(signaling, 'camera', this.#cameraTrack, this.#iceServers);
+        this.#camera = await PublishConnection.open(signaling, 'camera', this.#cameraTrack, this.#iceServers, encryption);
       else this.#sendMute('video', true);
       for (const participant of this.#participants.values()) this.emit('participant-joined', participant);
     } catch (error) {
@@ -132,8 +174,10 @@ export class Conference extends Emitter<ConferenceEvents> {
   async setCamera(track: MediaStreamTrack | null): Promise<void> {
     this.#cameraTrack = track;
     if (this.#state !== 'joined' || !this.#signaling) return;
-    if (track && !this.#camera) this.#camera = await PublishConnection.open(this.#signaling, 'camera', track, this.#iceServers);
-    else await this.#camera?.replaceTrack(track);
+    if (track && !this.#camera) {
+      const encryption = this.#e2ee?.media ?? null;
+      this.#camera = await PublishConnection.open(this.#signaling, 'camera', track, this.#iceServers, encryption);
+    } else await this.#camera?.replaceTrack(track);
     this.#sendMute('video', track === null);
   }
 
@@ -162,6 +206,24 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#state = 'left';
   }
 
+  /** Refuses (and leaves) rather than ever sending or receiving media in the clear. */
+  #startE2ee(signaling: SignalingClient, selfId: string): void {
+    const api = encodedTransformApi();
+    if (!api) {
+      signaling.request({ type: 'leave' }).catch(() => {});
+      throw new ConferenceError(
+        'e2ee-unsupported',
+        'This meeting is end-to-end encrypted, and this browser cannot encrypt media (it lacks encoded transforms). Use a current Chrome, Edge, Safari or Firefox.',
+      );
+    }
+    const session = new E2eeSession(selfId, api, (message) => signaling.request(message));
+    this.#e2ee = session;
+    session.on('status', (status) => this.emit('e2ee', status));
+    session.on('data', (from, data) => this.emit('data', from, data));
+    session.setParticipants(this.#participants.keys());
+    session.start().catch(() => {});
+  }
+
   #sendMute(kind: 'audio' | 'video', muted: boolean): void {
     this.#signaling?.request({ type: 'mute', kind, muted }).catch(() => {});
   }
@@ -171,6 +233,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       case 'member-joined': {
         const participant = participantFromInfo(event.member);
         this.#participants.set(participant.id, participant);
+        this.#e2ee?.setParticipants(this.#participants.keys());
         this.emit('participant-joined', participant);
         return;
       }
@@ -178,6 +241,7 @@ export class Conference extends Emitter<ConferenceEvents> {
         const participant = this.#participants.get(event.memberId);
         if (!participant) return;
         this.#participants.delete(event.memberId);
+        this.#e2ee?.setParticipants(this.#participants.keys());
         this.#view.forget(event.memberId);
         this.emit('participant-left', participant);
         return;
@@ -205,8 +269,23 @@ export class Conference extends Emitter<ConferenceEvents> {
         this.#dominantSpeaker = event.memberId;
         this.emit('dominant-speaker', event.memberId);
         return;
-      case 'relay':
+      case 'mls-task':
+      case 'mls-commit':
+      case 'mls-welcome':
+        this.#e2ee?.handle(event);
         return;
+      case 'relay':
+        if (this.#e2ee) this.#e2ee.handle(event);
+        else this.#receivePlainData(event.from, event.payload);
+        return;
+    }
+  }
+
+  #receivePlainData(from: string, payload: string): void {
+    try {
+      this.emit('data', from, fromBase64(payload));
+    } catch {
+      // Not base64: dropped.
     }
   }
 
@@ -237,6 +316,8 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   #cleanup(): void {
     this.#view.close();
+    this.#e2ee?.close();
+    this.#e2ee = null;
     this.#camera?.close();
     this.#camera = null;
     this.#receive?.close();
@@ -255,6 +336,7 @@ function toConferenceError(error: unknown): ConferenceError {
   if (error instanceof RequestError) {
     if (error.code === 'room-full') return new ConferenceError('room-full', error.message);
     if (error.code === 'protocol-version') return new ConferenceError('protocol-version', error.message);
+    if (error.code === 'e2ee-required') return new ConferenceError('e2ee-required', error.message);
     return new ConferenceError('rejected', error.message);
   }
   return new ConferenceError('connection-failed', (error as Error)?.message ?? 'could not connect to the server');

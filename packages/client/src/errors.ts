@@ -8,7 +8,11 @@ export type ConferenceErrorCode =
   | 'connection-lost'
   | 'protocol-version'
   | 'rejected'
-  | 'media-failed';
+  | 'media-failed'
+  /** The meeting is end-to-end encrypted and this browser cannot encrypt media. */
+  | 'e2ee-unsupported'
+  /** A meeting without E2EE was asked for, and the server only hosts encrypted meetings. */
+  | 'e2ee-required';
 
 export class ConferenceError extends Error {
   readonly code: ConferenceErrorCode;

@@ -2,6 +2,10 @@ export type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions 
 export { Conference } from './conference.ts';
 export type { DeviceLists, LocalMedia, LocalMediaRequest } from './devices.ts';
 export { listDevices, openLocalMedia } from './devices.ts';
+export type { E2eeState, E2eeStatus } from './e2ee/e2ee-session.ts';
+export { encodedTransformApi } from './e2ee/media-encryption.ts';
+export type { SasSymbol } from './e2ee/sas.ts';
+export type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 export type { ConferenceErrorCode } from './errors.ts';
 export { ConferenceError } from './errors.ts';
 export type { RemoteParticipant } from './participant.ts';

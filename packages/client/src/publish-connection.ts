@@ -1,5 +1,6 @@
 import type { VideoSource } from '@sotto/protocol';
 import { PublishResult, parseResult } from '@sotto/protocol';
+import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import type { SignalingClient } from './signaling-client.ts';
 
 /** Restricts a transceiver to VP8 (what the SFU forwards), where the browser lets us. */
@@ -42,9 +43,17 @@ export class PublishConnection {
     source: VideoSource,
     track: MediaStreamTrack,
     iceServers: RTCIceServer[],
+    encryption: MediaEncryption | null,
   ): Promise<PublishConnection> {
-    const pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    const pc = new RTCPeerConnection({
+      iceServers,
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      ...encryption?.peerConnectionConfig,
+    });
     const transceiver = pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: SIMULCAST_ENCODINGS });
+    // At once, before negotiation: a transform attached later is skipped and frames go out clear.
+    encryption?.protectSender(transceiver.sender, 'video');
     preferVp8(transceiver);
     const connection = new PublishConnection(source, pc, transceiver, signaling);
     const early: RTCIceCandidate[] = [];

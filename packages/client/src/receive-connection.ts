@@ -1,4 +1,5 @@
 import type { TrackSlot } from '@sotto/protocol';
+import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
 import type { SignalingClient } from './signaling-client.ts';
 
@@ -30,18 +31,32 @@ export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
   #microphone: MediaStreamTrack | null;
   #slotTable: TrackSlot[] = [];
   #queue: Promise<void> = Promise.resolve();
+  readonly #encryption: MediaEncryption | null;
 
-  constructor(signaling: SignalingClient, microphone: MediaStreamTrack | null, iceServers: RTCIceServer[]) {
+  constructor(
+    signaling: SignalingClient,
+    microphone: MediaStreamTrack | null,
+    iceServers: RTCIceServer[],
+    encryption: MediaEncryption | null,
+  ) {
     super();
     this.#signaling = signaling;
     this.#microphone = microphone;
-    this.pc = new RTCPeerConnection({ iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' });
+    this.#encryption = encryption;
+    this.pc = new RTCPeerConnection({
+      iceServers,
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      ...encryption?.peerConnectionConfig,
+    });
     this.pc.onicecandidate = (e) => {
       if (!e.candidate?.candidate || e.candidate.candidate.includes('.local')) return;
       signaling
         .request({ type: 'candidate', connection: 'main', candidate: e.candidate.candidate, mid: e.candidate.sdpMid ?? '0' })
         .catch(() => {});
     };
+    // Synchronously in ontrack: a receiver transform set any later can be skipped by the browser.
+    this.pc.ontrack = (e) => encryption?.protectReceiver(e.receiver, e.track.kind as 'audio' | 'video');
     this.pc.onconnectionstatechange = () => {
       if (this.pc.connectionState === 'failed') this.emit('failed');
     };
@@ -59,6 +74,9 @@ export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
   async #answer(revision: number, sdp: string): Promise<void> {
     await this.pc.setRemoteDescription({ type: 'offer', sdp });
     for (const transceiver of this.pc.getTransceivers()) {
+      // Before the answer, so no frame of a new slot ever bypasses E2EE.
+      if (transceiver.mid === MICROPHONE_MID) this.#encryption?.protectSender(transceiver.sender, 'audio');
+      else this.#encryption?.protectReceiver(transceiver.receiver, transceiver.receiver.track.kind as 'audio' | 'video');
       if (transceiver.mid === MICROPHONE_MID) {
         transceiver.direction = 'sendonly';
         if (transceiver.sender.track !== this.#microphone) await transceiver.sender.replaceTrack(this.#microphone);

@@ -1,12 +1,23 @@
 import * as v from 'valibot';
 import { DisplayName, MediaKind, MemberId, RequestId, RoomName, Sdp, VideoSourceName } from './common.ts';
 import { MAX_RELAY_PAYLOAD_LENGTH } from './limits.ts';
+import { MlsCommit, MlsCreate, MlsKeyPackage } from './mls-messages.ts';
 
 /** First message on every socket. */
 export const Hello = v.object({ type: v.literal('hello'), id: RequestId, protocol: v.number() });
 
-/** Enter a room. The reply carries the member's id and who is already there. */
-export const Join = v.object({ type: v.literal('join'), id: RequestId, room: RoomName, name: DisplayName });
+/**
+ * Enter a room. The reply carries the member's id and who is already there. `e2ee: false` asks
+ * for a meeting without end-to-end encryption; only honoured when the room is new and the server
+ * allows such rooms.
+ */
+export const Join = v.object({
+  type: v.literal('join'),
+  id: RequestId,
+  room: RoomName,
+  name: DisplayName,
+  e2ee: v.optional(v.boolean()),
+});
 
 export const Leave = v.object({ type: v.literal('leave'), id: RequestId });
 
@@ -79,6 +90,9 @@ export const ClientMessage = v.variant('type', [
   Relay,
   View,
   Pin,
+  MlsKeyPackage,
+  MlsCreate,
+  MlsCommit,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];

@@ -15,6 +15,8 @@ export const ERROR_CODES = [
   'bad-state',
   'unknown-member',
   'rate-limited',
+  'e2ee-required',
+  'stale-epoch',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -19,3 +19,9 @@ export const MAX_RELAY_PAYLOAD_LENGTH = 48 * 1024;
 /** Names of published sources. One publish-only peer connection exists per video source. */
 export const VIDEO_SOURCES = ['camera', 'screen'] as const;
 export type VideoSource = (typeof VIDEO_SOURCES)[number];
+
+/** Largest MLS message (base64 text): a Welcome for 100 members is ~22 KB, ~30 KB as base64. */
+export const MAX_MLS_MESSAGE_LENGTH = 48 * 1024;
+
+/** Most key packages one commit adds, or members it removes. */
+export const MAX_MLS_BATCH = 100;

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { IceServerInfo, MediaKind, MemberId, MemberInfo, RequestId, Sdp } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
+import { MlsCommitEvent, MlsTask, MlsWelcome } from './mls-messages.ts';
 
 /** Successful reply to the request with the same `id`; `result`'s shape depends on the request. */
 export const Ok = v.object({ type: v.literal('ok'), id: RequestId, result: v.unknown() });
@@ -77,6 +78,9 @@ export const ServerMessage = v.variant('type', [
   Layers,
   Speaker,
   RelayEvent,
+  MlsTask,
+  MlsCommitEvent,
+  MlsWelcome,
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 
@@ -89,6 +93,8 @@ export const JoinResult = v.object({
   self: MemberInfo,
   members: v.array(MemberInfo),
   iceServers: v.array(IceServerInfo),
+  /** The meeting is end-to-end encrypted: media and messages need the MLS group's keys. */
+  e2ee: v.boolean(),
 });
 export type JoinResult = v.InferOutput<typeof JoinResult>;
 

@@ -17,6 +17,8 @@ export const ServerConfig = v.object({
   lastN: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(1000)),
   /** Most audio streams one participant receives: the most recent speakers; -1 = all. */
   audioLastN: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(1000)),
+  /** Whether a meeting may be started without end-to-end encryption (docs/e2ee.md). */
+  allowUnencrypted: v.boolean(),
   /** The built web app to serve. */
   webRoot: v.string(),
 });

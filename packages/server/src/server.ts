@@ -25,6 +25,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const engine = new Engine({ mediaPort: config.mediaPort, publicIp: config.publicIp });
   const conference = new ConferenceService(engine, {
     maxMembersPerRoom: config.maxMembersPerRoom,
+    allowUnencrypted: config.allowUnencrypted,
     routing: { lastN: config.lastN, audioLastN: config.audioLastN },
   });
   const http = createServer(

@@ -18,6 +18,10 @@ export function explain(error: unknown): string {
       return 'Could not reach the meeting server. Check your network and try again.';
     case 'protocol-version':
       return 'This page is out of date for the server. Reload the page.';
+    case 'e2ee-unsupported':
+      return 'This meeting is end-to-end encrypted, and this browser cannot encrypt audio and video. Join with a current Chrome, Edge, Safari or Firefox. Nothing was sent.';
+    case 'e2ee-required':
+      return 'This server only hosts end-to-end encrypted meetings.';
     case 'media-failed':
       return `Audio and video could not connect: ${error.message}.`;
     default:

@@ -1,6 +1,7 @@
-import type { LocalMedia, RemoteParticipant } from '@sotto/client';
+import type { E2eeStatus, LocalMedia, RemoteParticipant } from '@sotto/client';
 import { Conference, openLocalMedia } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { EncryptionStatus } from './encryption-status.tsx';
 import { explain } from './media-error.ts';
 import { Notices, useNotices } from './notices.tsx';
 import { Tile } from './tile.tsx';
@@ -24,6 +25,7 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
   const [speaker, setSpeaker] = useState<string | null>(null);
   const [layout, setLayout] = useState<'grid' | 'speaker'>('grid');
   const [pinned, setPinned] = useState<string | null>(null);
+  const [e2ee, setE2ee] = useState<E2eeStatus | null>(null);
   const notices = useNotices();
   const local = useRef({ microphone, camera });
   local.current = { microphone, camera };
@@ -44,9 +46,11 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
     c.on('participant-updated', refresh);
     c.on('disconnected', (error) => setStatus({ kind: 'failed', message: explain(error) }));
     c.on('dominant-speaker', setSpeaker);
+    c.on('e2ee', setE2ee);
     c.join({ microphone: media.microphone, camera: media.camera }).then(
       () => {
         setStatus({ kind: 'joined' });
+        setE2ee(c.e2ee);
         refresh();
       },
       (error: unknown) => setStatus({ kind: 'failed', message: explain(error) }),
@@ -142,7 +146,13 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
         <span class="status" data-status={status.kind}>
           {status.kind === 'joining' ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}
         </span>
+        {e2ee && <EncryptionStatus status={e2ee} />}
       </header>
+      {e2ee?.state === 'off' && (
+        <p class="notice warning" role="status">
+          This meeting is not end-to-end encrypted: the server could see and hear it.
+        </p>
+      )}
       <section class={`grid ${layout === 'speaker' ? 'speaker-view' : ''}`} data-count={count} aria-label="Participants">
         {ordered.map((p) => (
           <Tile

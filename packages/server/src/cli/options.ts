@@ -14,6 +14,7 @@ export function defaultConfig(): ServerConfig {
     maxMembersPerRoom: 50,
     lastN: 16,
     audioLastN: 8,
+    allowUnencrypted: false,
     webRoot: WEB_ROOT,
   };
 }
@@ -31,6 +32,10 @@ Options:
                     recent speaking (env SOTTO_LAST_N, default 16; -1 = all)
   --audio-last-n N  most audio streams one participant receives: the most recent
                     speakers (env SOTTO_AUDIO_LAST_N, default 8; -1 = all)
+  --allow-unencrypted
+                    let a meeting be started without end-to-end encryption
+                    (env SOTTO_ALLOW_UNENCRYPTED=1; default: every meeting is
+                    end-to-end encrypted)
   -h, --help        this text
 `;
 
@@ -41,6 +46,14 @@ function wholeNumber(flag: string, flagValue: string | undefined, envName: strin
   const n = Number(value);
   if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number, not "${value}"`);
   return n;
+}
+
+/** An on/off environment variable: 1/true/yes or 0/false/no (anything else is an error). */
+function flagFromEnv(name: string, env: NodeJS.ProcessEnv): boolean {
+  const value = env[name]?.toLowerCase();
+  if (value === undefined || value === '' || ['0', 'false', 'no'].includes(value)) return false;
+  if (['1', 'true', 'yes'].includes(value)) return true;
+  throw new Error(`${name} must be 1 or 0, not "${env[name]}"`);
 }
 
 /** Command-line flags win over environment variables, which win over the defaults. */
@@ -55,6 +68,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
       'max-members': { type: 'string' },
       'last-n': { type: 'string' },
       'audio-last-n': { type: 'string' },
+      'allow-unencrypted': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -70,6 +84,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
       wholeNumber('--max-members', values['max-members'], 'SOTTO_MAX_MEMBERS', env) ?? defaults.maxMembersPerRoom,
     lastN: wholeNumber('--last-n', values['last-n'], 'SOTTO_LAST_N', env) ?? defaults.lastN,
     audioLastN: wholeNumber('--audio-last-n', values['audio-last-n'], 'SOTTO_AUDIO_LAST_N', env) ?? defaults.audioLastN,
+    allowUnencrypted: values['allow-unencrypted'] === true || flagFromEnv('SOTTO_ALLOW_UNENCRYPTED', env),
   });
   return { config, help: values.help === true };
 }

@@ -1,9 +1,12 @@
+import { ProtocolError } from '../errors.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
 import type { RouterOptions } from '../sfu/router.ts';
 import { Room } from './room.ts';
 
 export interface ConferenceOptions {
   maxMembersPerRoom: number;
+  /** Whether a room may be created without end-to-end encryption (E2EE is on by default). */
+  allowUnencrypted: boolean;
   routing: RouterOptions;
 }
 
@@ -26,11 +29,19 @@ export class ConferenceService {
     return this.#rooms.values();
   }
 
-  room(name: string): Room {
+  /**
+   * The room called `name`, created on first use. `e2ee` false asks for a new room without
+   * end-to-end encryption; an existing room keeps its mode.
+   */
+  room(name: string, e2ee = true): Room {
     let room = this.#rooms.get(name);
     if (!room) {
+      if (!e2ee && !this.#options.allowUnencrypted) {
+        throw new ProtocolError('e2ee-required', 'this server only hosts end-to-end encrypted meetings');
+      }
       const created = new Room(this.#engine, {
         maxMembers: this.#options.maxMembersPerRoom,
+        e2ee,
         routing: this.#options.routing,
         onEmpty: () => {
           if (this.#rooms.get(name) === created) this.#rooms.delete(name);

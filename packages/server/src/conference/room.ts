@@ -8,9 +8,12 @@ import { Router } from '../sfu/router.ts';
 import type { SlotInfo } from '../sfu/subscriber.ts';
 import type { MemberChannel } from './member.ts';
 import { Member } from './member.ts';
+import { MlsDeliveryService } from './mls-delivery-service.ts';
 
 export interface RoomOptions {
   maxMembers: number;
+  /** End-to-end encrypted: the room runs an MLS delivery service for its members. */
+  e2ee: boolean;
   routing: RouterOptions;
   /** Called once the last member has left. */
   onEmpty: () => void;
@@ -26,9 +29,12 @@ export class Room {
   readonly router: Router;
   readonly #members = new Map<string, Member>();
   readonly #options: RoomOptions;
+  /** Present only in end-to-end encrypted rooms. */
+  readonly mls: MlsDeliveryService | null;
 
   constructor(engine: Engine, options: RoomOptions) {
     this.#options = options;
+    this.mls = options.e2ee ? new MlsDeliveryService((id, message) => this.#members.get(id)?.channel.send(message)) : null;
     this.router = new Router(engine, options.routing);
     this.router.on('offer', (memberId, offer) =>
       this.#members.get(memberId)?.channel.send({ type: 'offer', revision: offer.revision, sdp: offer.sdp }),
@@ -48,6 +54,16 @@ export class Room {
     });
   }
 
+  get e2ee(): boolean {
+    return this.mls !== null;
+  }
+
+  /** The room's MLS delivery service; a request for it in a room without E2EE is refused. */
+  requireMls(): MlsDeliveryService {
+    if (!this.mls) throw new ProtocolError('bad-state', 'this meeting is not end-to-end encrypted');
+    return this.mls;
+  }
+
   get size(): number {
     return this.#members.size;
   }
@@ -64,8 +80,9 @@ export class Room {
     const others = [...this.#members.values()].map((m) => m.info());
     this.#broadcast({ type: 'member-joined', member: member.info() });
     this.#members.set(member.id, member);
+    this.mls?.memberJoined(member.id);
     log.info({ room: this.logId, member: member.id, size: this.#members.size }, 'member joined');
-    return { member, result: { self: member.info(), members: others, iceServers: [] } };
+    return { member, result: { self: member.info(), members: others, iceServers: [], e2ee: this.mls !== null } };
   }
 
   /** Starts the member's media; called after the join reply so the first offer follows it. */
@@ -82,6 +99,7 @@ export class Room {
     this.#members.delete(memberId);
     this.router.removeMember(memberId);
     this.#broadcast({ type: 'member-left', memberId });
+    this.mls?.memberLeft(memberId);
     log.info({ room: this.logId, member: memberId, size: this.#members.size }, 'member left');
     if (this.#members.size === 0) {
       this.router.close();

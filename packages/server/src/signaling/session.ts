@@ -89,7 +89,7 @@ export class Session {
     if (!this.#helloDone) throw new ProtocolError('not-hello', 'send hello first');
     if (message.type === 'join') {
       if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
-      const room = this.#conference.room(message.room);
+      const room = this.#conference.room(message.room, message.e2ee ?? true);
       const { member, result } = room.join(message.name, { send: (m) => this.#send(m) });
       this.#room = room;
       this.#member = member;
@@ -144,6 +144,18 @@ export class Session {
         return;
       case 'pin':
         room.router.setPins(member.id, message.memberIds);
+        this.#reply(message.id, {});
+        return;
+      case 'mls-key-package':
+        room.requireMls().keyPackage(member.id, message.keyPackage);
+        this.#reply(message.id, {});
+        return;
+      case 'mls-create':
+        room.requireMls().create(member.id);
+        this.#reply(message.id, {});
+        return;
+      case 'mls-commit':
+        room.requireMls().commit(member.id, message);
         this.#reply(message.id, {});
         return;
     }

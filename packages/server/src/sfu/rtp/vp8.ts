@@ -1,13 +1,7 @@
-/**
- * Offset of the VP8 payload header when `payload` starts partition 0 of a frame (RFC 7741 §4.2:
- * S=1, PID=0), after the payload descriptor; -1 otherwise.
- */
-function frameStartOffset(payload: Buffer): number {
+/** Length of the VP8 payload descriptor at the start of an RTP payload (RFC 7741 §4.2); -1 if cut short. */
+export function vp8DescriptorLength(payload: Buffer): number {
   if (payload.length < 1) return -1;
   const b0 = payload[0] as number;
-  const start = (b0 & 0x10) !== 0;
-  const partition = b0 & 0x07;
-  if (!start || partition !== 0) return -1;
   let offset = 1;
   if (b0 & 0x80) {
     if (payload.length < 2) return -1;
@@ -21,7 +15,22 @@ function frameStartOffset(payload: Buffer): number {
     if (x & 0x40) offset += 1;
     if (x & 0x30) offset += 1;
   }
-  return offset < payload.length ? offset : -1;
+  return offset <= payload.length ? offset : -1;
+}
+
+/** True when the payload starts partition 0 of a frame (S=1, PID=0). */
+export function startsVp8Frame(payload: Buffer): boolean {
+  return payload.length > 0 && ((payload[0] as number) & 0x17) === 0x10;
+}
+
+/**
+ * Offset of the VP8 payload header when `payload` starts partition 0 of a frame (RFC 7741 §4.2:
+ * S=1, PID=0), after the payload descriptor; -1 otherwise.
+ */
+function frameStartOffset(payload: Buffer): number {
+  if (!startsVp8Frame(payload)) return -1;
+  const offset = vp8DescriptorLength(payload);
+  return offset >= 0 && offset < payload.length ? offset : -1;
 }
 
 /**

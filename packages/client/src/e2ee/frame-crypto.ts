@@ -1,0 +1,55 @@
+import type { MediaKeyRing } from './media-key-ring.ts';
+import { decodeSFrameHeader, SFrameError, sframeDecrypt } from './sframe.ts';
+
+export type FrameKind = 'audio' | 'video';
+
+/**
+ * Bytes left in the clear at the start of each frame, so the SFU can still route (docs/e2ee.md):
+ * VP8's payload header — 10 bytes on key frames (key-frame flag, start code, width and height:
+ * the SFU picks layers by them), 3 on delta frames; Opus: the 1-byte TOC. They are authenticated
+ * as SFrame metadata, so nobody can alter them unnoticed.
+ */
+export function clearPrefixLength(kind: FrameKind, frame: Uint8Array): number {
+  if (frame.length === 0) return 0;
+  if (kind === 'audio') return 1;
+  // RFC 6386 §9.1: bit 0 of the first byte is 0 on a key frame.
+  return Math.min(((frame[0] as number) & 1) === 0 ? 10 : 3, frame.length);
+}
+
+/** prefix || SFrame(header || ciphertext || tag), or null when we have no key yet (drop it). */
+export async function encryptFrame(ring: MediaKeyRing, kind: FrameKind, frame: Uint8Array): Promise<Uint8Array | null> {
+  const sender = ring.sender;
+  if (!sender || frame.length === 0) return null;
+  const prefixLength = clearPrefixLength(kind, frame);
+  const prefix = frame.subarray(0, prefixLength);
+  const sealed = await sender.encrypt(prefix, frame.subarray(prefixLength));
+  const out = new Uint8Array(prefixLength + sealed.length);
+  out.set(prefix);
+  out.set(sealed, prefixLength);
+  return out;
+}
+
+/** The KID a protected frame claims, or null if it is not one (for waiting on a future epoch). */
+export function frameKid(kind: FrameKind, data: Uint8Array): bigint | null {
+  try {
+    return decodeSFrameHeader(data, clearPrefixLength(kind, data)).kid;
+  } catch {
+    return null;
+  }
+}
+
+/** The original frame; throws SFrameError when it is not ours to read (no key, forged, clear). */
+export async function decryptFrame(ring: MediaKeyRing, kind: FrameKind, data: Uint8Array): Promise<Uint8Array> {
+  const prefixLength = clearPrefixLength(kind, data);
+  const prefix = data.subarray(0, prefixLength);
+  const sealed = data.subarray(prefixLength);
+  const kid = frameKid(kind, data);
+  if (kid === null) throw new SFrameError('malformed', 'not an SFrame-protected frame');
+  const key = await ring.keyFor(kid);
+  if (!key) throw new SFrameError('unknown-key', 'no key for this frame');
+  const { plaintext } = await sframeDecrypt(() => key, prefix, sealed);
+  const out = new Uint8Array(prefixLength + plaintext.length);
+  out.set(prefix);
+  out.set(plaintext, prefixLength);
+  return out;
+}

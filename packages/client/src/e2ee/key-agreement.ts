@@ -1,0 +1,217 @@
+import type { ServerMessage } from '@sotto/protocol';
+import { Emitter } from '../emitter.ts';
+import { fromBase64, toBase64 } from './base64.ts';
+import type { GroupMember, MlsGroup } from './mls-group.ts';
+import { epochOf, PendingMember } from './mls-group.ts';
+import { SFRAME_EXPORTER_LABEL, SFRAME_EXPORTER_LENGTH } from './mls-sframe-keys.ts';
+
+/** The MLS requests a member sends to the delivery service (see packages/protocol mls-messages). */
+export type MlsRequest =
+  | { type: 'mls-key-package'; keyPackage: string }
+  | { type: 'mls-create' }
+  | {
+      type: 'mls-commit';
+      epoch: number;
+      commit?: string;
+      welcome?: string;
+      added: string[];
+      removed: string[];
+      refused?: string[];
+    }
+  | { type: 'relay'; payload: string };
+
+/** Everything the media layer needs from one epoch. */
+export interface EpochKeys {
+  epoch: bigint;
+  /** MLS exporter output that the SFrame base keys of every sender are derived from (RFC 9605 §5.2). */
+  sframeSecret: Uint8Array;
+  ownLeafIndex: number;
+  /** Same on every member in this epoch; shown as the short authentication string. */
+  authenticator: Uint8Array;
+  members: GroupMember[];
+}
+
+export interface KeyAgreementEvents extends Record<string, unknown[]> {
+  epoch: [EpochKeys];
+  /** Application data from another member, decrypted with the group's keys. */
+  message: [string, Uint8Array];
+  /** We lost the group (a commit we could not process) and are joining it again. */
+  rejoining: [];
+}
+
+type MlsEvent = Extract<ServerMessage, { type: 'mls-task' | 'mls-commit' | 'mls-welcome' | 'relay' }>;
+
+/**
+ * One member's side of the group key agreement: sends its key package, creates the group or
+ * joins it from a Welcome, commits the membership changes the delivery service hands it, and
+ * follows everyone else's commits. Events are handled strictly one after another, in the order
+ * the server sent them. Runs in browsers and in Node (bots).
+ */
+export class KeyAgreement extends Emitter<KeyAgreementEvents> {
+  readonly selfId: string;
+  readonly #request: (message: MlsRequest) => Promise<unknown>;
+  #pending: PendingMember | null = null;
+  #group: MlsGroup | null = null;
+  #queue: Promise<void> = Promise.resolve();
+  #closed = false;
+
+  constructor(selfId: string, request: (message: MlsRequest) => Promise<unknown>) {
+    super();
+    this.selfId = selfId;
+    this.#request = request;
+  }
+
+  get epoch(): bigint | null {
+    return this.#group?.epoch ?? null;
+  }
+
+  /** Asks to be added to the group. */
+  start(): Promise<void> {
+    return this.#enqueue(() => this.#sendKeyPackage());
+  }
+
+  handle(event: MlsEvent): void {
+    this.#enqueue(() => this.#handle(event)).catch(() => {});
+  }
+
+  /** Encrypts `data` for the group and relays it; the server sees only MLS ciphertext. */
+  send(data: Uint8Array): Promise<void> {
+    return this.#enqueue(async () => {
+      if (!this.#group) throw new Error('not in the encrypted group yet');
+      const { message, next } = await this.#group.encrypt(data);
+      this.#group = next;
+      await this.#request({ type: 'relay', payload: toBase64(message) });
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#group = null;
+    this.#pending = null;
+  }
+
+  #enqueue(job: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(() => (this.#closed ? undefined : job()));
+    this.#queue = run.catch(() => {});
+    return run;
+  }
+
+  async #handle(event: MlsEvent): Promise<void> {
+    switch (event.type) {
+      case 'mls-task':
+        return event.epoch === null ? this.#create() : this.#commit(event.epoch, event.adds, event.removes);
+      case 'mls-commit':
+        return this.#follow(event.epoch, event.commit);
+      case 'mls-welcome':
+        return this.#join(event.welcome);
+      case 'relay':
+        return this.#receive(event.from, event.payload);
+    }
+  }
+
+  async #sendKeyPackage(): Promise<void> {
+    this.#group = null;
+    this.#pending = await PendingMember.generate(this.selfId);
+    await this.#request({ type: 'mls-key-package', keyPackage: toBase64(this.#pending.encoded) });
+  }
+
+  async #rejoin(): Promise<void> {
+    this.emit('rejoining');
+    await this.#sendKeyPackage();
+  }
+
+  async #create(): Promise<void> {
+    if (!this.#pending) return;
+    const group = await this.#pending.createGroup();
+    try {
+      await this.#request({ type: 'mls-create' });
+    } catch {
+      return; // Someone else created it; our key package stays pending for their Welcome.
+    }
+    await this.#enter(group);
+  }
+
+  async #commit(epoch: number, adds: Array<{ memberId: string; keyPackage: string }>, removes: string[]): Promise<void> {
+    const group = this.#group;
+    if (!group) return;
+    if (group.epoch !== BigInt(epoch)) return this.#rejoin();
+    const present = new Set(group.members().map((m) => m.identity));
+    const removed = removes.filter((id) => present.has(id));
+    const decoded = adds.map((a) => ({ memberId: a.memberId, keyPackage: safeFromBase64(a.keyPackage) }));
+    const { pending, added, refused } = await group.commit(decoded, removed);
+    // Members we were asked to remove that our tree never had need no commit, but must be cleared.
+    const cleared = removes.filter((id) => !present.has(id));
+    try {
+      await this.#request({
+        type: 'mls-commit',
+        epoch,
+        ...(pending ? { commit: toBase64(pending.commit) } : {}),
+        ...(pending?.welcome ? { welcome: toBase64(pending.welcome) } : {}),
+        added: pending ? added : [],
+        removed: pending ? [...removed, ...cleared] : cleared,
+        refused,
+      });
+    } catch {
+      return; // Not accepted (the group moved on): a new task will come.
+    }
+    if (pending) await this.#enter(pending.next);
+  }
+
+  async #follow(epoch: number, commit: string): Promise<void> {
+    const group = this.#group;
+    if (!group || BigInt(epoch) < group.epoch) return; // Not ours yet, or already applied.
+    if (BigInt(epoch) > group.epoch) return this.#rejoin(); // We missed a commit.
+    let next: MlsGroup;
+    try {
+      next = await group.processCommit(safeFromBase64(commit));
+    } catch {
+      return this.#rejoin();
+    }
+    if (!next.members().some((m) => m.identity === this.selfId)) return this.#rejoin(); // We were removed.
+    await this.#enter(next);
+  }
+
+  async #join(welcome: string): Promise<void> {
+    if (this.#group || !this.#pending) return;
+    let group: MlsGroup;
+    try {
+      group = await this.#pending.join(safeFromBase64(welcome));
+    } catch {
+      return this.#rejoin();
+    }
+    await this.#enter(group);
+  }
+
+  async #receive(from: string, payload: string): Promise<void> {
+    const group = this.#group;
+    const bytes = safeFromBase64(payload);
+    if (!group || epochOf(bytes) === null) return;
+    try {
+      const { data, next } = await group.decrypt(bytes);
+      this.#group = next;
+      this.emit('message', from, data);
+    } catch {
+      // Not decryptable (an epoch we never had, or forged): dropped.
+    }
+  }
+
+  async #enter(group: MlsGroup): Promise<void> {
+    this.#group = group;
+    this.#pending = null;
+    this.emit('epoch', {
+      epoch: group.epoch,
+      sframeSecret: await group.exportSecret(SFRAME_EXPORTER_LABEL, SFRAME_EXPORTER_LENGTH),
+      ownLeafIndex: group.ownLeafIndex,
+      authenticator: group.epochAuthenticator,
+      members: group.members(),
+    });
+  }
+}
+
+function safeFromBase64(text: string): Uint8Array {
+  try {
+    return fromBase64(text);
+  } catch {
+    return new Uint8Array(0);
+  }
+}

@@ -1,0 +1,192 @@
+import type { ServerMessage } from '@sotto/protocol';
+import { describe, expect, it } from 'vitest';
+import { MlsDeliveryService } from '../../server/src/conference/mls-delivery-service.ts';
+import { fromBase64 } from '../src/e2ee/base64.ts';
+import type { EpochKeys, MlsRequest } from '../src/e2ee/key-agreement.ts';
+import { KeyAgreement } from '../src/e2ee/key-agreement.ts';
+import { mlsWireFormat } from '../src/e2ee/mls-group.ts';
+
+type Event = Parameters<KeyAgreement['handle']>[0];
+
+/**
+ * Members wired to the real delivery service over an in-memory "network" that delivers each
+ * member's messages in order. `drop` lets a test lose messages on the way to one member.
+ */
+class Meeting {
+  readonly ds: MlsDeliveryService;
+  readonly members = new Map<string, KeyAgreement>();
+  readonly latest = new Map<string, EpochKeys>();
+  readonly relayed: string[] = [];
+  readonly received: Array<[string, string, string]> = [];
+  drop: ((to: string, message: ServerMessage) => boolean) | null = null;
+
+  constructor() {
+    this.ds = new MlsDeliveryService((to, message) => this.#deliver(to, message));
+  }
+
+  async join(id: string): Promise<KeyAgreement> {
+    const member = new KeyAgreement(id, (request) => this.#request(id, request));
+    this.members.set(id, member);
+    member.on('epoch', (keys) => this.latest.set(id, keys));
+    member.on('message', (from, data) => this.received.push([id, from, new TextDecoder().decode(data)]));
+    this.ds.memberJoined(id);
+    await member.start();
+    return member;
+  }
+
+  leave(id: string): void {
+    this.members.get(id)?.close();
+    this.members.delete(id);
+    this.latest.delete(id);
+    this.ds.memberLeft(id);
+  }
+
+  /** Waits until every member is at the same epoch and holds the whole roster. */
+  async converged(timeoutMs = 10_000): Promise<EpochKeys[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const keys = [...this.members.keys()].map((id) => this.latest.get(id));
+      const first = keys[0];
+      const done =
+        first &&
+        keys.every((k) => k && k.epoch === first.epoch && k.members.length === this.members.size) &&
+        this.ds.epoch === Number(first.epoch);
+      if (done) return keys as EpochKeys[];
+      if (Date.now() > deadline) {
+        throw new Error(
+          `no convergence: ${JSON.stringify([...this.latest].map(([id, k]) => [id, String(k.epoch), k.members.length]))}`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+
+  async #request(from: string, request: MlsRequest): Promise<unknown> {
+    await Promise.resolve();
+    switch (request.type) {
+      case 'mls-key-package':
+        return this.ds.keyPackage(from, request.keyPackage);
+      case 'mls-create':
+        return this.ds.create(from);
+      case 'mls-commit':
+        return this.ds.commit(from, request);
+      case 'relay':
+        this.relayed.push(request.payload);
+        for (const id of this.members.keys()) {
+          if (id !== from) this.#deliver(id, { type: 'relay', from, payload: request.payload });
+        }
+        return {};
+    }
+  }
+
+  #deliver(to: string, message: ServerMessage): void {
+    if (this.drop?.(to, message)) return;
+    const member = this.members.get(to);
+    if (member) member.handle(message as Event);
+  }
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+
+function expectSameKeys(keys: EpochKeys[]): void {
+  const [first, ...rest] = keys as [EpochKeys, ...EpochKeys[]];
+  for (const k of rest) {
+    expect(hex(k.sframeSecret)).toBe(hex(first.sframeSecret));
+    expect(hex(k.authenticator)).toBe(hex(first.authenticator));
+  }
+  expect(new Set(keys.map((k) => k.ownLeafIndex)).size).toBe(keys.length);
+}
+
+describe('MLS key agreement through the delivery service', () => {
+  it('members who join one after another end in one group with the same keys and authenticator', async () => {
+    const meeting = new Meeting();
+    await meeting.join('alice');
+    await meeting.join('bob');
+    const two = await meeting.converged();
+    expectSameKeys(two);
+    await meeting.join('carol');
+    const three = await meeting.converged();
+    expectSameKeys(three);
+    expect(three[0]?.epoch).toBeGreaterThan(two[0]?.epoch as bigint);
+    expect(hex(three[0]?.sframeSecret as Uint8Array)).not.toBe(hex(two[0]?.sframeSecret as Uint8Array));
+    expect(hex(three[0]?.authenticator as Uint8Array)).not.toBe(hex(two[0]?.authenticator as Uint8Array));
+    expect(three[0]?.members.map((m) => m.identity).sort()).toEqual(['alice', 'bob', 'carol']);
+  });
+
+  it('a leave removes the member and rekeys; the committer leaving hands over to the next', async () => {
+    const meeting = new Meeting();
+    for (const id of ['alice', 'bob', 'carol']) await meeting.join(id);
+    const before = await meeting.converged();
+    meeting.leave('carol');
+    const after = await meeting.converged();
+    expectSameKeys(after);
+    expect(after[0]?.members.map((m) => m.identity).sort()).toEqual(['alice', 'bob']);
+    expect(hex(after[0]?.sframeSecret as Uint8Array)).not.toBe(hex(before[0]?.sframeSecret as Uint8Array));
+    meeting.leave('alice'); // the committer
+    const last = await meeting.converged();
+    expect(last[0]?.members.map((m) => m.identity)).toEqual(['bob']);
+  });
+
+  it('concurrent joins and leaves converge', async () => {
+    const meeting = new Meeting();
+    await meeting.join('m0');
+    await Promise.all(['m1', 'm2', 'm3', 'm4', 'm5'].map((id) => meeting.join(id)));
+    meeting.leave('m2');
+    await Promise.all(['m6', 'm7'].map((id) => meeting.join(id)));
+    meeting.leave('m0');
+    const keys = await meeting.converged();
+    expectSameKeys(keys);
+    expect(keys[0]?.members.map((m) => m.identity).sort()).toEqual(['m1', 'm3', 'm4', 'm5', 'm6', 'm7']);
+  });
+
+  it('a member that missed a commit notices at the next one, rejoins, and catches up', async () => {
+    const meeting = new Meeting();
+    for (const id of ['alice', 'bob', 'carol']) await meeting.join(id);
+    await meeting.converged();
+    let dropped = 0;
+    meeting.drop = (to, message) => to === 'carol' && message.type === 'mls-commit' && dropped++ === 0;
+    await meeting.join('dave');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(dropped).toBe(1);
+    meeting.drop = null;
+    await meeting.join('erin'); // the next commit reveals carol's gap
+    const keys = await meeting.converged();
+    expectSameKeys(keys);
+    expect(keys[0]?.members.map((m) => m.identity).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
+  });
+
+  it('application data is an MLS private message that only members can read', async () => {
+    const meeting = new Meeting();
+    for (const id of ['alice', 'bob', 'carol']) await meeting.join(id);
+    await meeting.converged();
+    await meeting.members.get('alice')?.send(new TextEncoder().encode('secret plans'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(meeting.received.sort()).toEqual([
+      ['bob', 'alice', 'secret plans'],
+      ['carol', 'alice', 'secret plans'],
+    ]);
+    const payload = fromBase64(meeting.relayed[0] as string);
+    expect(mlsWireFormat(payload)).toBe('mls_private_message');
+    expect(Buffer.from(payload).includes(Buffer.from('secret plans'))).toBe(false);
+  });
+
+  it('a refused key package (identity not matching its sender) is not added', async () => {
+    const meeting = new Meeting();
+    await meeting.join('alice');
+    await meeting.converged();
+    const mallory = new KeyAgreement('bob', async () => ({}));
+    // Mallory's key package claims to be "bob" but is sent as "mallory".
+    let keyPackage = '';
+    const capture = new KeyAgreement('bob', async (r: MlsRequest) => {
+      if (r.type === 'mls-key-package') keyPackage = r.keyPackage;
+      return {};
+    });
+    await capture.start();
+    mallory.close();
+    meeting.ds.memberJoined('mallory');
+    meeting.ds.keyPackage('mallory', keyPackage);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(meeting.ds.epoch).toBe(0);
+    expect(meeting.latest.get('alice')?.members.map((m) => m.identity)).toEqual(['alice']);
+  });
+});
