@@ -8,6 +8,7 @@ const VALID = {
   maxMembersPerRoom: 50,
   lastN: 16,
   audioLastN: 8,
+  allowUnencrypted: false,
   webRoot: '/srv/sotto/web',
 };
 
@@ -48,6 +49,7 @@ describe('validateConfig', () => {
     ['audioLastN', 1.5],
     ['host', 42],
     ['webRoot', undefined],
+    ['allowUnencrypted', 'yes'],
   ])('names %s in the error for %j', (key, value) => {
     const error = errorOf({ ...VALID, [key]: value });
     expect(error.message).toMatch(new RegExp(`^invalid ${key}: `));

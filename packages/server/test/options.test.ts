@@ -23,6 +23,7 @@ describe('defaultConfig', () => {
       maxMembersPerRoom: 50,
       lastN: 16,
       audioLastN: 8,
+      allowUnencrypted: false,
       webRoot: WEB_DIST,
     });
   });
@@ -56,6 +57,17 @@ describe('configFromArgs', () => {
       publicIp: '203.0.113.9',
       maxMembersPerRoom: 12,
     });
+  });
+
+  it('allows meetings without E2EE only when asked: --allow-unencrypted or SOTTO_ALLOW_UNENCRYPTED', () => {
+    expect(configFromArgs([], {}).config.allowUnencrypted).toBe(false);
+    expect(configFromArgs(['--allow-unencrypted'], {}).config.allowUnencrypted).toBe(true);
+    expect(configFromArgs([], { SOTTO_ALLOW_UNENCRYPTED: '1' }).config.allowUnencrypted).toBe(true);
+    expect(configFromArgs([], { SOTTO_ALLOW_UNENCRYPTED: 'true' }).config.allowUnencrypted).toBe(true);
+    expect(configFromArgs([], { SOTTO_ALLOW_UNENCRYPTED: '0' }).config.allowUnencrypted).toBe(false);
+    expect(() => configFromArgs([], { SOTTO_ALLOW_UNENCRYPTED: 'maybe' })).toThrow(
+      'SOTTO_ALLOW_UNENCRYPTED must be 1 or 0, not "maybe"',
+    );
   });
 
   it('treats empty environment variables as unset', () => {
