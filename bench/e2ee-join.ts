@@ -46,7 +46,11 @@ export async function groupConverged(bots: readonly Bot[], timeoutMs = 60_000): 
 }
 
 /** Joins one more member into a running E2EE meeting and times its way to the first decrypted frame. */
-export async function timeE2eeJoin(options: E2eeBotOptions, name: string, timeoutMs = 30_000): Promise<{ bot: Bot; timing: E2eeJoinTiming }> {
+export async function timeE2eeJoin(
+  options: E2eeBotOptions,
+  name: string,
+  timeoutMs = 30_000,
+): Promise<{ bot: Bot; timing: E2eeJoinTiming }> {
   const bot = await joinE2eeBot(options, name);
   const deadline = Date.now() + timeoutMs;
   while (!bot.e2ee?.firstVideoAt) {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { SCENARIOS } from './compare/scenarios.ts';
 import { runCompare } from './compare.ts';
+import { measureE2eeJoin } from './e2ee-join-time.ts';
 import { measureJoinTime } from './join-time.ts';
 import { format, runLoad } from './load.ts';
 
@@ -16,6 +17,9 @@ Benchmarks:
               server's CPU, RSS and CPU µs per forwarded packet (medians of --runs)
   join-time   three browsers; time from clicking Join to the first decoded remote frame
               (median of --runs)
+  e2ee-join   an end-to-end encrypted meeting of --members bots (default 25): time from the
+              last member's join request to its MLS Welcome processed and to its first
+              decrypted video frame (median of --runs, default 5)
 
 Options:
   --runs N        repetitions (default 3 for compare and load, 5 for join-time)
@@ -24,6 +28,7 @@ Options:
                   past Sotto suspending the simulcast layers nobody needs, 10 s + 5 s)
   --scenario S    compare: only this scenario (default: all)
   --bots N        load participants (default 8)
+  --members N     e2ee-join: meeting size, the measured member included (default 25)
   --json          print one JSON line with the results at the end
 `;
 
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string' },
       scenario: { type: 'string' },
       bots: { type: 'string' },
+      members: { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -79,6 +85,13 @@ async function main(): Promise<void> {
       `join to first remote frame, median of ${result.samples.length}: ${result.medianMs.toFixed(0)} ms (samples: ${result.samples.map((s) => s.toFixed(0)).join(', ')})`,
     );
     if (values.json) console.log(JSON.stringify({ joinTime: result }));
+  } else if (which === 'e2ee-join') {
+    const members = Number(values.members ?? 25);
+    const result = await measureE2eeJoin(members, Number(values.runs ?? 5));
+    console.log(
+      `e2ee join, member ${members} of ${members}, median of ${result.samples.length}: keys ${result.median.keysMs.toFixed(0)} ms, first decrypted frame ${result.median.firstFrameMs.toFixed(0)} ms`,
+    );
+    if (values.json) console.log(JSON.stringify({ e2eeJoin: result }, roundNumbers));
   } else {
     process.stderr.write(`unknown benchmark "${which}"\n\n${USAGE}`);
     process.exitCode = 2;

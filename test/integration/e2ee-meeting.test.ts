@@ -45,7 +45,8 @@ describe('a 25-participant end-to-end encrypted meeting (engine-level bots runni
     // Application data: only members can read it; the server saw ciphertext.
     const secret = 'the eagle lands at noon';
     const received: string[] = [];
-    for (const bot of bots.slice(1)) bot.e2ee?.agreement.on('message', (_from, data) => received.push(new TextDecoder().decode(data)));
+    for (const bot of bots.slice(1))
+      bot.e2ee?.agreement.on('message', (_from, data) => received.push(new TextDecoder().decode(data)));
     await bots[0]?.e2ee?.agreement.send(new TextEncoder().encode(secret));
     await until('every other bot decrypted the message', () => received.length === 24, 10_000);
     expect(new Set(received)).toEqual(new Set([secret]));
