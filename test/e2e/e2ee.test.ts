@@ -32,6 +32,13 @@ describe('end-to-end encryption in real browsers', () => {
   it('three people see each other through encrypted transforms, with one verification code that changes on leave', async () => {
     const url = `${env.server.url}/e2ee-three`;
     const pages: Page[] = [];
+    // This server hosts encrypted meetings only: nobody is offered to turn E2EE off.
+    const { page: probe } = await newPage(env.browser, env.server.url);
+    await probe.goto(url);
+    await probe.getByLabel('Your name').waitFor();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await probe.getByRole('checkbox', { name: /End-to-end encryption/ }).count()).toBe(0);
+    await probe.close();
     for (const name of ['Ana', 'Bo', 'Cy']) {
       const { page } = await newPage(env.browser, env.server.url);
       await joinThroughUi(page, url, name);

@@ -83,6 +83,30 @@ describe('bad input on the signaling socket', () => {
     socket.ws.close();
   });
 
+  it('refuses MLS input that is malformed, out of turn or stale, and a meeting without E2EE', async () => {
+    const socket = await hello();
+    expect(await socket.request({ type: 'join', id: 2, room: 'plain-wanted', name: 'x', e2ee: false })).toMatchObject({
+      code: 'e2ee-required',
+    });
+    expect(await socket.request({ type: 'join', id: 3, room: 'mls-probe-room', name: 'x' })).toMatchObject({ type: 'ok' });
+    expect(await socket.request({ type: 'mls-key-package', id: 4, keyPackage: 'not base64!' })).toMatchObject({
+      code: 'bad-message',
+    });
+    expect(await socket.request({ type: 'mls-key-package', id: 5, keyPackage: 'A'.repeat(60_000) })).toMatchObject({
+      code: 'bad-message',
+    });
+    // Nobody asked this member to create the group or to commit.
+    expect(await socket.request({ type: 'mls-create', id: 6 })).toMatchObject({ code: 'stale-epoch' });
+    expect(
+      await socket.request({ type: 'mls-commit', id: 7, epoch: 0, commit: 'AAEAAg==', added: [], removed: ['a'] }),
+    ).toMatchObject({ code: 'stale-epoch' });
+    expect(await socket.request({ type: 'mls-commit', id: 8, epoch: -1, added: [], removed: [] })).toMatchObject({
+      code: 'bad-message',
+    });
+    expect(socket.closed).toBeNull();
+    socket.ws.close();
+  });
+
   it('closes the socket on binary frames (1008) and frames over 64 KiB (1009)', async () => {
     const binary = await hello();
     binary.send(Buffer.from([1, 2, 3]));

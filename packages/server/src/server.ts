@@ -32,6 +32,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     createHttpApp({
       webRoot: config.webRoot,
       health: (): Record<string, unknown> => ({ rooms: conference.roomCount, sockets: signaling.clientCount }),
+      clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted }),
     }),
   );
   const signaling = new SignalingServer(http, conference, {

@@ -5,17 +5,25 @@ import { Meeting } from './meeting.tsx';
 import { PreJoin } from './prejoin.tsx';
 import { roomFromPath } from './room-name.ts';
 
-type Stage = { name: 'prejoin' } | { name: 'meeting'; displayName: string; media: LocalMedia } | { name: 'left' };
+type Stage = { name: 'prejoin' } | { name: 'meeting'; displayName: string; media: LocalMedia; e2ee: boolean } | { name: 'left' };
 
 export function App() {
   const room = roomFromPath(location.pathname);
   const [stage, setStage] = useState<Stage>({ name: 'prejoin' });
   if (room === null) return <Home />;
   if (stage.name === 'prejoin') {
-    return <PreJoin room={room} onJoin={(displayName, media) => setStage({ name: 'meeting', displayName, media })} />;
+    return <PreJoin room={room} onJoin={(displayName, media, e2ee) => setStage({ name: 'meeting', displayName, media, e2ee })} />;
   }
   if (stage.name === 'meeting') {
-    return <Meeting room={room} displayName={stage.displayName} media={stage.media} onLeave={() => setStage({ name: 'left' })} />;
+    return (
+      <Meeting
+        room={room}
+        displayName={stage.displayName}
+        media={stage.media}
+        e2ee={stage.e2ee}
+        onLeave={() => setStage({ name: 'left' })}
+      />
+    );
   }
   return (
     <main class="centered">

@@ -10,13 +10,15 @@ interface Props {
   room: string;
   displayName: string;
   media: LocalMedia;
+  /** Ask for a meeting without E2EE when starting it (see PreJoin). */
+  e2ee: boolean;
   onLeave: () => void;
 }
 
 type Status = { kind: 'joining' } | { kind: 'joined' } | { kind: 'failed'; message: string };
 
 /** The meeting: a tile per person, our own preview, and the toolbar. */
-export function Meeting({ room, displayName, media, onLeave }: Props) {
+export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: Props) {
   const conference = useRef<Conference | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'joining' });
   const [participants, setParticipants] = useState<RemoteParticipant[]>([]);
@@ -31,7 +33,7 @@ export function Meeting({ room, displayName, media, onLeave }: Props) {
   local.current = { microphone, camera };
 
   useEffect(() => {
-    const c = new Conference({ room, displayName });
+    const c = new Conference({ room, displayName, e2ee: wantE2ee });
     conference.current = c;
     (window as unknown as { sottoConference?: Conference }).sottoConference = c;
     const refresh = () => setParticipants([...c.participants.values()]);

@@ -8,7 +8,20 @@ const NAME_KEY = 'sotto.displayName';
 
 interface Props {
   room: string;
-  onJoin: (displayName: string, media: LocalMedia) => void;
+  /** `e2ee` false: start the meeting without end-to-end encryption (if the server allows it). */
+  onJoin: (displayName: string, media: LocalMedia, e2ee: boolean) => void;
+}
+
+/** Whether this server lets a meeting be started without E2EE (it says so in /config.json). */
+function useUnencryptedAllowed(): boolean {
+  const [allowed, setAllowed] = useState(false);
+  useEffect(() => {
+    fetch('/config.json')
+      .then((r) => r.json())
+      .then((config: { allowUnencrypted?: unknown }) => setAllowed(config.allowUnencrypted === true))
+      .catch(() => {});
+  }, []);
+  return allowed;
 }
 
 /** Camera preview, mic and camera toggles, device pickers, a name, and Join. */
@@ -23,6 +36,8 @@ export function PreJoin({ room, onJoin }: Props) {
   /** False while devices are opening: joining then would join without them. */
   const [ready, setReady] = useState(false);
   const [name, setName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
+  const unencryptedAllowed = useUnencryptedAllowed();
+  const [e2ee, setE2ee] = useState(true);
   const handedOver = useRef(false);
   const current = useRef(media);
   current.current = media;
@@ -67,7 +82,7 @@ export function PreJoin({ room, onJoin }: Props) {
     if (!trimmed || !ready) return;
     localStorage.setItem(NAME_KEY, trimmed);
     handedOver.current = true;
-    onJoin(trimmed, current.current);
+    onJoin(trimmed, current.current, e2ee || !unencryptedAllowed);
   };
 
   return (
@@ -124,6 +139,16 @@ export function PreJoin({ room, onJoin }: Props) {
           Your name
           <input value={name} maxLength={64} required onInput={(e) => setName(e.currentTarget.value)} autoComplete="nickname" />
         </label>
+        {unencryptedAllowed && (
+          <label class="e2ee-choice">
+            <input type="checkbox" checked={e2ee} onChange={(e) => setE2ee(e.currentTarget.checked)} /> End-to-end encryption
+            <span class="hint">
+              {e2ee
+                ? ' Only the participants can see and hear the meeting.'
+                : ' Off: the server could see and hear this meeting. Applies when you start it; a meeting already running keeps its setting.'}
+            </span>
+          </label>
+        )}
         <button type="submit" class="primary big" disabled={!name.trim() || !ready}>
           Join
         </button>

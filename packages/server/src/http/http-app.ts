@@ -9,9 +9,11 @@ export interface HttpAppOptions {
   /** The built web app (packages/web/dist). */
   webRoot: string;
   health: () => Record<string, unknown>;
+  /** What the web app needs to know about this server before joining (/config.json). */
+  clientConfig: () => Record<string, unknown>;
 }
 
-/** The HTTP side: the web app (every room URL is the app), /health, and nothing else. */
+/** The HTTP side: the web app (every room URL is the app), /health, /config.json, nothing else. */
 export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const built = existsSync(options.webRoot);
   if (!built) log.warn('the web app is not built: run `npm run build` (npm start does it)');
@@ -31,10 +33,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAp
     return;
   }
   const path = (req.url ?? '/').split('?')[0] ?? '/';
-  if (path === '/health') {
+  if (path === '/health' || path === '/config.json') {
     res.setHeader('Content-Type', 'application/json');
     res.setHeader('Cache-Control', 'no-store');
-    res.end(JSON.stringify({ status: 'ok', ...options.health() }));
+    res.end(JSON.stringify(path === '/health' ? { status: 'ok', ...options.health() } : options.clientConfig()));
     return;
   }
   if (path !== '/' && (await serveStatic(options.webRoot, path, res))) return;
