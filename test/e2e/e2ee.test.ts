@@ -60,6 +60,11 @@ describe('end-to-end encryption in real browsers', () => {
     expect(new Set(codes).size).toBe(1);
 
     const [ana, bo, cy] = pages as [Page, Page, Page];
+    // A reaction travels as an MLS application message: the server relays ciphertext only.
+    await ana.getByRole('button', { name: 'React', exact: true }).click();
+    await ana.getByRole('button', { name: 'React with 👍' }).click();
+    for (const page of [bo, cy]) await page.getByRole('img', { name: 'Ana reacted 👍' }).waitFor({ timeout: 5000 });
+
     await cy.getByRole('button', { name: 'Leave' }).click();
     await expect.poll(() => ana.locator('.tile').count()).toBe(2);
     const changed = async (page: Page) => {

@@ -1,6 +1,5 @@
 import type { ServerMessage } from '@sotto/protocol';
 import { describe, expect, it } from 'vitest';
-import type { Bot } from '../../bench/bot/bot.ts';
 import { groupConverged, joinE2eeBot, timeE2eeJoin } from '../../bench/e2ee-join.ts';
 import { fromBase64 } from '../../packages/client/src/e2ee/base64.ts';
 import { mlsWireFormat } from '../../packages/client/src/e2ee/mls-group.ts';

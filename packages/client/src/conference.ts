@@ -1,5 +1,7 @@
 import type { IceServerInfo } from '@sotto/protocol';
 import { JoinResult, parseResult } from '@sotto/protocol';
+import type { Reaction } from './app-messages.ts';
+import { decodeAppMessage, encodeAppMessage } from './app-messages.ts';
 import { fromBase64, toBase64 } from './e2ee/base64.ts';
 import type { E2eeStatus } from './e2ee/e2ee-session.ts';
 import { E2EE_OFF, E2eeSession } from './e2ee/e2ee-session.ts';
@@ -46,6 +48,8 @@ export interface ConferenceEvents extends Record<string, unknown[]> {
   e2ee: [E2eeStatus];
   /** Data another participant sent with `sendData` (decrypted with the group's keys under E2EE). */
   data: [string, Uint8Array];
+  /** A participant reacted (see `react`). */
+  reaction: [string, Reaction];
 }
 
 export type ConferenceState = 'idle' | 'joining' | 'joined' | 'left' | 'disconnected';
@@ -109,6 +113,11 @@ export class Conference extends Emitter<ConferenceEvents> {
     if (this.#state !== 'joined' || !this.#signaling) throw new Error('not in a meeting');
     if (this.#e2ee) await this.#e2ee.send(data);
     else await this.#signaling.request({ type: 'relay', payload: toBase64(data) });
+  }
+
+  /** Shows everyone a reaction from us (sent like `sendData`: end-to-end encrypted under E2EE). */
+  react(emoji: Reaction): Promise<void> {
+    return this.sendData(encodeAppMessage({ type: 'reaction', emoji }));
   }
 
   /** Internal peer connections, for diagnostics (stats pages, tests). */
@@ -219,7 +228,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     const session = new E2eeSession(selfId, api, (message) => signaling.request(message));
     this.#e2ee = session;
     session.on('status', (status) => this.emit('e2ee', status));
-    session.on('data', (from, data) => this.emit('data', from, data));
+    session.on('data', (from, data) => this.#onData(from, data));
     session.setParticipants(this.#participants.keys());
     session.start().catch(() => {});
   }
@@ -282,11 +291,20 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   #receivePlainData(from: string, payload: string): void {
+    let data: Uint8Array;
     try {
-      this.emit('data', from, fromBase64(payload));
+      data = fromBase64(payload);
     } catch {
-      // Not base64: dropped.
+      return; // Not base64: dropped.
     }
+    this.#onData(from, data);
+  }
+
+  #onData(from: string, data: Uint8Array): void {
+    if (!this.#participants.has(from)) return;
+    this.emit('data', from, data);
+    const message = decodeAppMessage(data);
+    if (message?.type === 'reaction') this.emit('reaction', from, message.emoji);
   }
 
   #applySlots(slots: RemoteSlot[]): void {

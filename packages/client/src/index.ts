@@ -1,3 +1,5 @@
+export type { Reaction } from './app-messages.ts';
+export { REACTIONS } from './app-messages.ts';
 export type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference.ts';
 export { Conference } from './conference.ts';
 export type { DeviceLists, LocalMedia, LocalMediaRequest } from './devices.ts';

@@ -1,5 +1,5 @@
-import type { E2eeStatus, LocalMedia, RemoteParticipant } from '@sotto/client';
-import { Conference, openLocalMedia } from '@sotto/client';
+import type { E2eeStatus, LocalMedia, Reaction, RemoteParticipant } from '@sotto/client';
+import { Conference, openLocalMedia, REACTIONS } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { EncryptionStatus } from './encryption-status.tsx';
 import { explain } from './media-error.ts';
@@ -15,6 +15,30 @@ interface Props {
   onLeave: () => void;
 }
 
+const SELF = 'self';
+const REACTION_MS = 4000;
+
+/** Reactions currently shown, by participant id (or SELF); each fades after a few seconds. */
+function useReactions(): { of: (id: string) => Reaction | undefined; show: (id: string, emoji: Reaction) => void } {
+  const [shown, setShown] = useState<ReadonlyMap<string, Reaction>>(new Map());
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const show = (id: string, emoji: Reaction) => {
+    setShown((m) => new Map(m).set(id, emoji));
+    clearTimeout(timers.current.get(id));
+    timers.current.set(
+      id,
+      setTimeout(() => {
+        setShown((m) => {
+          const next = new Map(m);
+          next.delete(id);
+          return next;
+        });
+      }, REACTION_MS),
+    );
+  };
+  return { of: (id) => shown.get(id), show };
+}
+
 type Status = { kind: 'joining' } | { kind: 'joined' } | { kind: 'failed'; message: string };
 
 /** The meeting: a tile per person, our own preview, and the toolbar. */
@@ -28,6 +52,8 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: P
   const [layout, setLayout] = useState<'grid' | 'speaker'>('grid');
   const [pinned, setPinned] = useState<string | null>(null);
   const [e2ee, setE2ee] = useState<E2eeStatus | null>(null);
+  const reactions = useReactions();
+  const [picking, setPicking] = useState(false);
   const notices = useNotices();
   const local = useRef({ microphone, camera });
   local.current = { microphone, camera };
@@ -49,6 +75,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: P
     c.on('disconnected', (error) => setStatus({ kind: 'failed', message: explain(error) }));
     c.on('dominant-speaker', setSpeaker);
     c.on('e2ee', setE2ee);
+    c.on('reaction', reactions.show);
     c.join({ microphone: media.microphone, camera: media.camera }).then(
       () => {
         setStatus({ kind: 'joined' });
@@ -169,6 +196,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: P
             focused={p.id === focusId}
             pinned={p.id === pinned}
             onTogglePin={() => togglePin(p.id)}
+            reaction={reactions.of(p.id)}
           />
         ))}
         <Tile
@@ -177,6 +205,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: P
           audioTrack={null}
           audioMuted={!microphone}
           speaking={speaker !== null && speaker === selfId}
+          reaction={reactions.of(SELF)}
           self
         />
       </section>
@@ -188,6 +217,29 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: P
         <button type="button" aria-pressed={!!camera} onClick={toggleCamera}>
           {camera ? 'Stop camera' : 'Start camera'}
         </button>
+        <div class="reactions">
+          <button type="button" aria-expanded={picking} onClick={() => setPicking(!picking)}>
+            React
+          </button>
+          {picking && (
+            <div class="reaction-picker">
+              {REACTIONS.map((emoji) => (
+                <button
+                  type="button"
+                  key={emoji}
+                  aria-label={`React with ${emoji}`}
+                  onClick={() => {
+                    setPicking(false);
+                    reactions.show(SELF, emoji);
+                    conference.current?.react(emoji).catch(() => notices.show('Your reaction could not be sent.'));
+                  }}
+                >
+                  {emoji}
+                </button>
+              ))}
+            </div>
+          )}
+        </div>
         <button type="button" onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}>
           {layout === 'grid' ? 'Speaker view' : 'Grid view'}
         </button>

@@ -15,6 +15,8 @@ interface Props {
   onTogglePin?: () => void;
   /** Receives the video's rendered size, for the server's layer choice. */
   onVideoSize?: ((width: number, height: number) => void) | undefined;
+  /** A reaction this person just sent. */
+  reaction?: string | undefined;
 }
 
 function initials(name: string): string {
@@ -56,6 +58,11 @@ export function Tile(props: Props) {
         )}
         <span class="name">{name}</span>
       </figcaption>
+      {props.reaction && (
+        <span class="reaction" role="img" aria-label={`${name} reacted ${props.reaction}`}>
+          {props.reaction}
+        </span>
+      )}
       {onTogglePin && (
         <button type="button" class="pin" aria-pressed={!!props.pinned} onClick={onTogglePin}>
           {props.pinned ? `Unpin ${name}` : `Pin ${name}`}
