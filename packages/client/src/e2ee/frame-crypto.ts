@@ -13,14 +13,15 @@ export function clearPrefixLength(kind: FrameKind, frame: Uint8Array): number {
   if (frame.length === 0) return 0;
   if (kind === 'audio') return 1;
   // RFC 6386 §9.1: bit 0 of the first byte is 0 on a key frame.
-  return Math.min(((frame[0] as number) & 1) === 0 ? 10 : 3, frame.length);
+  return ((frame[0] as number) & 1) === 0 ? 10 : 3;
 }
 
 /** prefix || SFrame(header || ciphertext || tag), or null when we have no key yet (drop it). */
 export async function encryptFrame(ring: MediaKeyRing, kind: FrameKind, frame: Uint8Array): Promise<Uint8Array | null> {
   const sender = ring.sender;
-  if (!sender || frame.length === 0) return null;
   const prefixLength = clearPrefixLength(kind, frame);
+  // No key yet, or a frame too short to be real VP8 (the receiver could not find its header).
+  if (!sender || frame.length === 0 || frame.length < prefixLength) return null;
   const prefix = frame.subarray(0, prefixLength);
   const sealed = await sender.encrypt(prefix, frame.subarray(prefixLength));
   const out = new Uint8Array(prefixLength + sealed.length);
@@ -31,8 +32,10 @@ export async function encryptFrame(ring: MediaKeyRing, kind: FrameKind, frame: U
 
 /** The KID a protected frame claims, or null if it is not one (for waiting on a future epoch). */
 export function frameKid(kind: FrameKind, data: Uint8Array): bigint | null {
+  const prefixLength = clearPrefixLength(kind, data);
+  if (prefixLength === 0 || data.length <= prefixLength) return null;
   try {
-    return decodeSFrameHeader(data, clearPrefixLength(kind, data)).kid;
+    return decodeSFrameHeader(data, prefixLength).kid;
   } catch {
     return null;
   }

@@ -23,6 +23,8 @@ export class MediaKeyRing {
   readonly #keys = new Map<bigint, Promise<SFrameKey>>();
   #sender: SFrameSender | null = null;
   readonly #now: () => number;
+  /** Bumped by every setEpoch and clear: a derivation that finishes late must not win. */
+  #generation = 0;
 
   constructor(now: () => number = () => performance.now()) {
     this.#now = now;
@@ -44,8 +46,10 @@ export class MediaKeyRing {
     const { epochLow } = parseKid(makeKid(0, epoch));
     this.#epochs.set(epochLow, { epoch, secret, leaves: new Set(memberLeaves), replacedAt: null });
     for (const kid of this.#keys.keys()) if (parseKid(kid).epochLow === epochLow) this.#keys.delete(kid);
+    const generation = ++this.#generation;
     const kid = makeKid(ownLeafIndex, epoch);
     const key = await deriveSFrameKey(await senderBaseKey(secret, ownLeafIndex), kid);
+    if (generation !== this.#generation) return;
     if (this.#sender) this.#sender.rekey(key);
     else this.#sender = new SFrameSender(key);
   }
@@ -70,6 +74,7 @@ export class MediaKeyRing {
 
   /** Drops every key (leaving the meeting). */
   clear(): void {
+    this.#generation++;
     for (const epochLow of [...this.#epochs.keys()]) this.#forget(epochLow);
     this.#sender = null;
   }
