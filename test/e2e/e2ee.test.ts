@@ -101,6 +101,28 @@ describe('end-to-end encryption in real browsers', () => {
     await expect.poll(() => host.locator('.tile').count()).toBe(1);
   });
 
+  it('a browser with only createEncodedStreams (no RTCRtpScriptTransform) takes part through the fallback', async () => {
+    const url = `${env.server.url}/e2ee-fallback`;
+    const { page: modern } = await newPage(env.browser, env.server.url);
+    await joinThroughUi(modern, url, 'Modern');
+    const { page: older } = await newPage(env.browser, env.server.url);
+    await older.addInitScript(() => {
+      delete (window as unknown as Record<string, unknown>).RTCRtpScriptTransform;
+    });
+    await joinThroughUi(older, url, 'Older');
+    for (const page of [modern, older]) {
+      await expectLiveVideos(page, 1);
+      await expect.poll(() => badgeState(page), { timeout: 15_000 }).toBe('on');
+    }
+    const stats = await waitFor(
+      'the fallback encrypting and decrypting',
+      () => e2eeStats(older),
+      (s) => s !== null && s.encrypted > 50 && s.decrypted > 50,
+    );
+    expect(stats?.senders).toBeGreaterThanOrEqual(2);
+    expect(stats?.receivers).toBeGreaterThanOrEqual(2);
+  });
+
   it('a participant holding a wrong key decodes no frames while the others still see each other', async () => {
     const url = `${env.server.url}/e2ee-wrong-key`;
     const { page: ana } = await newPage(env.browser, env.server.url);
