@@ -1,14 +1,10 @@
+import type { E2eeFrameStats } from '@sotto/client';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { expectLiveVideos, inboundSummary, joinThroughUi, newPage, waitFor } from '../support/browser.ts';
 import { useServerAndBrowser } from '../support/environment.ts';
 
-interface FrameStats {
-  encrypted: number;
-  decrypted: number;
-  dropped: number;
-  failed: number;
-}
+type FrameStats = E2eeFrameStats;
 
 const e2eeStats = (page: Page) =>
   page.evaluate(() =>
