@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { DisplayName, MediaKind, MemberId, RequestId, RoomName, Sdp, VideoSourceName } from './common.ts';
 import { MAX_RELAY_PAYLOAD_LENGTH } from './limits.ts';
 import { MlsCommit, MlsCreate, MlsKeyPackage } from './mls-messages.ts';
+import { P2pMode, P2pSignal } from './p2p-messages.ts';
 
 /** First message on every socket. */
 export const Hello = v.object({ type: v.literal('hello'), id: RequestId, protocol: v.number() });
@@ -17,6 +18,11 @@ export const Join = v.object({
   room: RoomName,
   name: DisplayName,
   e2ee: v.optional(v.boolean()),
+  /**
+   * Whether this client can and may go peer to peer with one other member, and how (absent =
+   * `off`). The meeting's creator also sets the most the meeting allows.
+   */
+  p2p: v.optional(P2pMode),
 });
 
 export const Leave = v.object({ type: v.literal('leave'), id: RequestId });
@@ -93,6 +99,7 @@ export const ClientMessage = v.variant('type', [
   MlsKeyPackage,
   MlsCreate,
   MlsCommit,
+  P2pSignal,
 ]);
 export type ClientMessage = v.InferOutput<typeof ClientMessage>;
 export type ClientMessageType = ClientMessage['type'];

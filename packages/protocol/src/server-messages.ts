@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { IceServerInfo, MediaKind, MemberId, MemberInfo, RequestId, Sdp } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
 import { MlsCommitEvent, MlsTask, MlsWelcome } from './mls-messages.ts';
+import { MediaPath, P2pSignalEvent } from './p2p-messages.ts';
 
 /** Successful reply to the request with the same `id`; `result`'s shape depends on the request. */
 export const Ok = v.object({ type: v.literal('ok'), id: RequestId, result: v.unknown() });
@@ -81,6 +82,8 @@ export const ServerMessage = v.variant('type', [
   MlsTask,
   MlsCommitEvent,
   MlsWelcome,
+  MediaPath,
+  P2pSignalEvent,
 ]);
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 

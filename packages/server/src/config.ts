@@ -17,6 +17,24 @@ export const ServerConfig = v.object({
   lastN: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(1000)),
   /** Most audio streams one participant receives: the most recent speakers; -1 = all. */
   audioLastN: v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(1000)),
+  /**
+   * Media between two participants (docs/media-path.md): `off` = always through the server;
+   * `relay` = peer to peer through TURN (no IP exposed); `direct` = peer to peer, each sees the
+   * other's IP address.
+   */
+  p2p: v.picklist(['off', 'relay', 'direct'], 'p2p must be off, relay or direct'),
+  /** An external TURN server with the TURN REST API's shared secret (coturn `use-auth-secret`). */
+  turn: v.optional(
+    v.object({
+      urls: v.pipe(
+        v.array(v.pipe(v.string(), v.regex(/^turns?:[^\s]+$/, 'TURN URLs look like turn:host:3478?transport=udp'))),
+        v.minLength(1, 'give at least one TURN URL'),
+      ),
+      secret: v.pipe(v.string(), v.minLength(16, 'the TURN secret must be at least 16 characters')),
+      /** Lifetime of the credentials handed to participants. */
+      ttlSeconds: v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(7 * 86400)),
+    }),
+  ),
   /** Whether a meeting may be started without end-to-end encryption (docs/e2ee.md). */
   allowUnencrypted: v.boolean(),
   /** The built web app to serve. */

@@ -26,13 +26,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const conference = new ConferenceService(engine, {
     maxMembersPerRoom: config.maxMembersPerRoom,
     allowUnencrypted: config.allowUnencrypted,
+    p2p: config.p2p,
+    turn: config.turn,
     routing: { lastN: config.lastN, audioLastN: config.audioLastN },
   });
   const http = createServer(
     createHttpApp({
       webRoot: config.webRoot,
       health: (): Record<string, unknown> => ({ rooms: conference.roomCount, sockets: signaling.clientCount }),
-      clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted }),
+      clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted, p2p: config.p2p }),
     }),
   );
   const signaling = new SignalingServer(http, conference, {

@@ -14,6 +14,7 @@ export function defaultConfig(): ServerConfig {
     maxMembersPerRoom: 50,
     lastN: 16,
     audioLastN: 8,
+    p2p: 'off',
     allowUnencrypted: false,
     webRoot: WEB_ROOT,
   };
@@ -32,6 +33,16 @@ Options:
                     recent speaking (env SOTTO_LAST_N, default 16; -1 = all)
   --audio-last-n N  most audio streams one participant receives: the most recent
                     speakers (env SOTTO_AUDIO_LAST_N, default 8; -1 = all)
+  --p2p MODE        media between two participants: off (always through this
+                    server; default), relay (peer to peer through TURN: no IP
+                    address exposed) or direct (peer to peer: each sees the
+                    other's IP address) (env SOTTO_P2P)
+  --turn-urls URLS  comma-separated TURN URLs, e.g. turn:turn.example.org:3478
+                    (env SOTTO_TURN_URLS); needs the secret:
+  --turn-secret S   coturn's static-auth-secret (env SOTTO_TURN_SECRET: better,
+                    not visible in the process list)
+  --turn-ttl N      seconds the TURN credentials handed out stay valid
+                    (env SOTTO_TURN_TTL, default 43200)
   --allow-unencrypted
                     let a meeting be started without end-to-end encryption
                     (env SOTTO_ALLOW_UNENCRYPTED=1; default: every meeting is
@@ -56,6 +67,24 @@ function flagFromEnv(name: string, env: NodeJS.ProcessEnv): boolean {
   throw new Error(`${name} must be 1 or 0, not "${env[name]}"`);
 }
 
+const DEFAULT_TURN_TTL_SECONDS = 12 * 3600;
+
+/** TURN settings: URLs and secret together, or neither. */
+function turnFrom(
+  values: { 'turn-urls'?: string | undefined; 'turn-secret'?: string | undefined; 'turn-ttl'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): { urls: string[]; secret: string; ttlSeconds: number } | undefined {
+  const urls = values['turn-urls'] ?? (env.SOTTO_TURN_URLS || undefined);
+  const secret = values['turn-secret'] ?? (env.SOTTO_TURN_SECRET || undefined);
+  if (urls === undefined && secret === undefined) return undefined;
+  if (urls === undefined || secret === undefined) throw new Error('TURN needs both --turn-urls and --turn-secret');
+  return {
+    urls: urls.split(',').map((u) => u.trim()).filter(Boolean),
+    secret,
+    ttlSeconds: wholeNumber('--turn-ttl', values['turn-ttl'], 'SOTTO_TURN_TTL', env) ?? DEFAULT_TURN_TTL_SECONDS,
+  };
+}
+
 /** Command-line flags win over environment variables, which win over the defaults. */
 export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config: ServerConfig; help: boolean } {
   const { values } = parseArgs({
@@ -69,6 +98,10 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
       'last-n': { type: 'string' },
       'audio-last-n': { type: 'string' },
       'allow-unencrypted': { type: 'boolean' },
+      p2p: { type: 'string' },
+      'turn-urls': { type: 'string' },
+      'turn-secret': { type: 'string' },
+      'turn-ttl': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -85,6 +118,8 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
     lastN: wholeNumber('--last-n', values['last-n'], 'SOTTO_LAST_N', env) ?? defaults.lastN,
     audioLastN: wholeNumber('--audio-last-n', values['audio-last-n'], 'SOTTO_AUDIO_LAST_N', env) ?? defaults.audioLastN,
     allowUnencrypted: values['allow-unencrypted'] === true || flagFromEnv('SOTTO_ALLOW_UNENCRYPTED', env),
+    p2p: values.p2p ?? (env.SOTTO_P2P || defaults.p2p),
+    turn: turnFrom(values, env),
   });
   return { config, help: values.help === true };
 }

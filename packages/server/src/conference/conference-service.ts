@@ -1,4 +1,7 @@
+import type { P2pMode } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
+import { strictest } from './media-path-policy.ts';
+import type { TurnSettings } from './turn-credentials.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
 import type { RouterOptions } from '../sfu/router.ts';
 import { Room } from './room.ts';
@@ -7,6 +10,9 @@ export interface ConferenceOptions {
   maxMembersPerRoom: number;
   /** Whether a room may be created without end-to-end encryption (E2EE is on by default). */
   allowUnencrypted: boolean;
+  /** The most peer to peer any room may use. */
+  p2p: P2pMode;
+  turn?: TurnSettings | undefined;
   routing: RouterOptions;
 }
 
@@ -31,9 +37,9 @@ export class ConferenceService {
 
   /**
    * The room called `name`, created on first use. `e2ee` false asks for a new room without
-   * end-to-end encryption; an existing room keeps its mode.
+   * end-to-end encryption, `p2p` restricts its media path; an existing room keeps its modes.
    */
-  room(name: string, e2ee = true): Room {
+  room(name: string, e2ee = true, p2p: P2pMode = 'off'): Room {
     let room = this.#rooms.get(name);
     if (!room) {
       if (!e2ee && !this.#options.allowUnencrypted) {
@@ -42,6 +48,9 @@ export class ConferenceService {
       const created = new Room(this.#engine, {
         maxMembers: this.#options.maxMembersPerRoom,
         e2ee,
+        // The creator may restrict the meeting's media path further than the server does.
+        p2p: strictest(this.#options.p2p, p2p),
+        turn: this.#options.turn,
         routing: this.#options.routing,
         onEmpty: () => {
           if (this.#rooms.get(name) === created) this.#rooms.delete(name);

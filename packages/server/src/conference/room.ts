@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JoinResult, ServerMessage } from '@sotto/protocol';
+import type { JoinResult, P2pMode, ServerMessage } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
@@ -8,12 +8,18 @@ import { Router } from '../sfu/router.ts';
 import type { SlotInfo } from '../sfu/subscriber.ts';
 import type { MemberChannel } from './member.ts';
 import { Member } from './member.ts';
+import { MediaPathPolicy } from './media-path-policy.ts';
 import { MlsDeliveryService } from './mls-delivery-service.ts';
+import type { TurnSettings } from './turn-credentials.ts';
+import { turnCredentials } from './turn-credentials.ts';
 
 export interface RoomOptions {
   maxMembers: number;
   /** End-to-end encrypted: the room runs an MLS delivery service for its members. */
   e2ee: boolean;
+  /** The most peer to peer this room allows. */
+  p2p: P2pMode;
+  turn?: TurnSettings | undefined;
   routing: RouterOptions;
   /** Called once the last member has left. */
   onEmpty: () => void;
@@ -31,10 +37,13 @@ export class Room {
   readonly #options: RoomOptions;
   /** Present only in end-to-end encrypted rooms. */
   readonly mls: MlsDeliveryService | null;
+  readonly mediaPath: MediaPathPolicy;
 
   constructor(engine: Engine, options: RoomOptions) {
     this.#options = options;
-    this.mls = options.e2ee ? new MlsDeliveryService((id, message) => this.#members.get(id)?.channel.send(message)) : null;
+    const sendTo = (id: string, message: ServerMessage) => this.#members.get(id)?.channel.send(message);
+    this.mls = options.e2ee ? new MlsDeliveryService(sendTo) : null;
+    this.mediaPath = new MediaPathPolicy(options.p2p, sendTo);
     this.router = new Router(engine, options.routing);
     this.router.on('offer', (memberId, offer) =>
       this.#members.get(memberId)?.channel.send({ type: 'offer', revision: offer.revision, sdp: offer.sdp }),
@@ -72,7 +81,8 @@ export class Room {
     return this.#members.get(memberId);
   }
 
-  join(name: string, channel: MemberChannel): { member: Member; result: JoinResult } {
+  /** `p2p`: how far the member itself allows peer to peer (and can do it at all). */
+  join(name: string, channel: MemberChannel, p2p: P2pMode = 'off'): { member: Member; result: JoinResult } {
     if (this.#members.size >= this.#options.maxMembers) {
       throw new ProtocolError('room-full', `this meeting is full (${this.#options.maxMembers} participants)`);
     }
@@ -81,8 +91,10 @@ export class Room {
     this.#broadcast({ type: 'member-joined', member: member.info() });
     this.#members.set(member.id, member);
     this.mls?.memberJoined(member.id);
+    this.mediaPath.memberJoined(member.id, p2p);
     log.info({ room: this.logId, member: member.id, size: this.#members.size }, 'member joined');
-    return { member, result: { self: member.info(), members: others, iceServers: [], e2ee: this.mls !== null } };
+    const iceServers = this.#options.turn ? [turnCredentials(this.#options.turn, member.id)] : [];
+    return { member, result: { self: member.info(), members: others, iceServers, e2ee: this.mls !== null } };
   }
 
   /** Starts the member's media; called after the join reply so the first offer follows it. */
@@ -100,8 +112,10 @@ export class Room {
     this.router.removeMember(memberId);
     this.#broadcast({ type: 'member-left', memberId });
     this.mls?.memberLeft(memberId);
+    this.mediaPath.memberLeft(memberId);
     log.info({ room: this.logId, member: memberId, size: this.#members.size }, 'member left');
     if (this.#members.size === 0) {
+      this.mediaPath.close();
       this.router.close();
       this.#options.onEmpty();
     }

@@ -89,8 +89,9 @@ export class Session {
     if (!this.#helloDone) throw new ProtocolError('not-hello', 'send hello first');
     if (message.type === 'join') {
       if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
-      const room = this.#conference.room(message.room, message.e2ee ?? true);
-      const { member, result } = room.join(message.name, { send: (m) => this.#send(m) });
+      const p2p = message.p2p ?? 'off';
+      const room = this.#conference.room(message.room, message.e2ee ?? true, p2p);
+      const { member, result } = room.join(message.name, { send: (m) => this.#send(m) }, p2p);
       this.#room = room;
       this.#member = member;
       this.#reply(message.id, result);
@@ -156,6 +157,10 @@ export class Session {
         return;
       case 'mls-commit':
         room.requireMls().commit(member.id, message);
+        this.#reply(message.id, {});
+        return;
+      case 'p2p-signal':
+        room.mediaPath.signal(member.id, message);
         this.#reply(message.id, {});
         return;
     }
