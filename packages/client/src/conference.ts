@@ -1,4 +1,4 @@
-import type { IceServerInfo } from '@sotto/protocol';
+import type { IceServerInfo, P2pMode } from '@sotto/protocol';
 import { JoinResult, parseResult } from '@sotto/protocol';
 import type { Reaction } from './app-messages.ts';
 import { decodeAppMessage, encodeAppMessage } from './app-messages.ts';
@@ -9,6 +9,8 @@ import { encodedTransformApi } from './e2ee/media-encryption.ts';
 import type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 import { Emitter } from './emitter.ts';
 import { ConferenceError } from './errors.ts';
+import type { MediaPathInfo } from './media-path.ts';
+import { MediaPathSwitch } from './media-path.ts';
 import type { RemoteParticipant } from './participant.ts';
 import { participantFromInfo } from './participant.ts';
 import { PublishConnection } from './publish-connection.ts';
@@ -28,6 +30,13 @@ export interface ConferenceOptions {
    * allows it). Default: encrypted. Joining an existing meeting takes its mode; see `e2ee`.
    */
   e2ee?: boolean;
+  /**
+   * How far this participant allows media to go peer to peer when only two are in the meeting
+   * (default `direct`: as far as the server and the meeting allow). `relay` never exposes our IP
+   * address to the other participant; `off` keeps everything on the server. The person starting a
+   * meeting also sets the most the meeting allows.
+   */
+  p2p?: P2pMode;
 }
 
 export interface JoinOptions {
@@ -50,6 +59,8 @@ export interface ConferenceEvents extends Record<string, unknown[]> {
   data: [string, Uint8Array];
   /** A participant reacted (see `react`). */
   reaction: [string, Reaction];
+  /** Our media now goes another way (bridge, peer to peer direct or via relay). */
+  'media-path': [MediaPathInfo];
 }
 
 export type ConferenceState = 'idle' | 'joining' | 'joined' | 'left' | 'disconnected';
@@ -71,6 +82,10 @@ export class Conference extends Emitter<ConferenceEvents> {
   #selfId: string | null = null;
   #dominantSpeaker: string | null = null;
   #e2ee: E2eeSession | null = null;
+  #path: MediaPathSwitch | null = null;
+  #slots: RemoteSlot[] = [];
+  /** The peer's tracks while media goes peer to peer. */
+  #peerTracks: { peerId: string; audio: MediaStreamTrack | null; video: MediaStreamTrack | null } | null = null;
   readonly #view = new ViewReporter((sources) => this.#signaling?.request({ type: 'view', sources }).catch(() => {}));
 
   constructor(options: ConferenceOptions) {
@@ -120,9 +135,16 @@ export class Conference extends Emitter<ConferenceEvents> {
     return this.sendData(encodeAppMessage({ type: 'reaction', emoji }));
   }
 
+  /** Where our media goes now. */
+  get mediaPath(): MediaPathInfo {
+    return this.#path?.info ?? { path: 'bridge', server: this.#serverHost(), peer: null };
+  }
+
   /** Internal peer connections, for diagnostics (stats pages, tests). */
   get peerConnections(): RTCPeerConnection[] {
-    return [this.#receive?.pc, this.#camera?.pc].filter((pc): pc is RTCPeerConnection => pc !== undefined);
+    return [this.#receive?.pc, this.#camera?.pc, this.#path?.peerConnection ?? undefined].filter(
+      (pc): pc is RTCPeerConnection => pc !== undefined,
+    );
   }
 
   async join(options: JoinOptions = {}): Promise<void> {
@@ -147,6 +169,7 @@ export class Conference extends Emitter<ConferenceEvents> {
           room: this.options.room,
           name: this.options.displayName,
           ...(this.options.e2ee === false ? { e2ee: false } : {}),
+          p2p: this.options.p2p ?? 'direct',
         }),
       );
       this.#selfId = result.self.id;
@@ -156,6 +179,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       const encryption = this.#e2ee?.media ?? null;
       this.#receive = new ReceiveConnection(signaling, this.#microphoneTrack, this.#iceServers, encryption);
       this.#receive.on('slots', (slots) => this.#applySlots(slots));
+      this.#startMediaPath(signaling, this.#receive, encryption);
       this.#receive.on('failed', () =>
         this.#disconnect(new ConferenceError('media-failed', 'the media connection to the server failed')),
       );
@@ -175,7 +199,8 @@ export class Conference extends Emitter<ConferenceEvents> {
   /** Sends `track` as our microphone, or stops sending audio (null). Others see the mute state. */
   async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
     this.#microphoneTrack = track;
-    await this.#receive?.setMicrophone(track);
+    if (!this.#path?.bridgePaused) await this.#receive?.setMicrophone(track);
+    await this.#path?.replaceTrack('audio', track);
     this.#sendMute('audio', track === null);
   }
 
@@ -213,6 +238,35 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#signaling?.request({ type: 'leave' }).catch(() => {});
     this.#cleanup();
     this.#state = 'left';
+  }
+
+  #startMediaPath(signaling: SignalingClient, receive: ReceiveConnection, encryption: E2eeSession['media'] | null): void {
+    const path = new MediaPathSwitch(
+      {
+        signaling,
+        receive,
+        iceServers: this.#iceServers,
+        encryption,
+        microphone: () => this.#microphoneTrack,
+        camera: () => this.#cameraTrack,
+        pauseBridge: async (paused) => {
+          await this.#receive?.setMicrophone(paused ? null : this.#microphoneTrack);
+          await this.#camera?.replaceTrack(paused ? null : this.#cameraTrack);
+        },
+        usePeerTracks: (peerId, tracks) => {
+          this.#peerTracks = tracks ? { peerId, ...tracks } : null;
+          if (tracks) this.#update(peerId, { audioTrack: tracks.audio, cameraTrack: tracks.video });
+          else this.#applySlots(this.#slots);
+        },
+      },
+      this.#serverHost(),
+    );
+    this.#path = path;
+    path.on('changed', (info) => this.emit('media-path', info));
+  }
+
+  #serverHost(): string {
+    return new URL(this.options.serverUrl ?? location.origin).hostname;
   }
 
   /** Refuses (and leaves) rather than ever sending or receiving media in the clear. */
@@ -283,6 +337,10 @@ export class Conference extends Emitter<ConferenceEvents> {
       case 'mls-welcome':
         this.#e2ee?.handle(event);
         return;
+      case 'media-path':
+      case 'p2p-signal':
+        this.#path?.handle(event);
+        return;
       case 'relay':
         if (this.#e2ee) this.#e2ee.handle(event);
         else this.#receivePlainData(event.from, event.payload);
@@ -308,7 +366,10 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   #applySlots(slots: RemoteSlot[]): void {
+    this.#slots = slots;
     for (const participant of this.#participants.values()) {
+      // While peer to peer, the peer's media comes from that connection, not from bridge slots.
+      if (participant.id === this.#peerTracks?.peerId) continue;
       const audio = slots.find((s) => s.memberId === participant.id && s.source === 'microphone')?.track ?? null;
       const camera = slots.find((s) => s.memberId === participant.id && s.source === 'camera')?.track ?? null;
       if (audio !== participant.audioTrack || camera !== participant.cameraTrack) {
@@ -334,6 +395,9 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   #cleanup(): void {
     this.#view.close();
+    this.#path?.close();
+    this.#path = null;
+    this.#peerTracks = null;
     this.#e2ee?.close();
     this.#e2ee = null;
     this.#camera?.close();

@@ -10,4 +10,5 @@ export type { SasSymbol } from './e2ee/sas.ts';
 export type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 export type { ConferenceErrorCode } from './errors.ts';
 export { ConferenceError } from './errors.ts';
+export type { MediaPathInfo } from './media-path.ts';
 export type { RemoteParticipant } from './participant.ts';

@@ -1,15 +1,8 @@
 import type { VideoSource } from '@sotto/protocol';
 import { PublishResult, parseResult } from '@sotto/protocol';
+import { preferVp8 } from './codec-preferences.ts';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import type { SignalingClient } from './signaling-client.ts';
-
-/** Restricts a transceiver to VP8 (what the SFU forwards), where the browser lets us. */
-function preferVp8(transceiver: RTCRtpTransceiver): void {
-  const capabilities = RTCRtpSender.getCapabilities?.('video');
-  if (!capabilities || !transceiver.setCodecPreferences) return;
-  const vp8 = capabilities.codecs.filter((c) => c.mimeType.toLowerCase() === 'video/vp8');
-  if (vp8.length) transceiver.setCodecPreferences(vp8);
-}
 
 /**
  * Simulcast layers, smallest first (the server orders layers by this list): about 320x180,

@@ -101,6 +101,18 @@ export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
     this.#emitSlots();
   }
 
+  /** Frames (video) or packets (audio) received so far on the member's slot of that kind. */
+  async receivedFrom(memberId: string, kind: 'audio' | 'video'): Promise<number> {
+    const slot = this.#slotTable.find((s) => s.memberId === memberId && s.kind === kind);
+    const transceiver = slot && this.pc.getTransceivers().find((t) => t.mid === slot.mid);
+    if (!transceiver) return 0;
+    let count = 0;
+    (await transceiver.receiver.getStats()).forEach((s) => {
+      if (s.type === 'inbound-rtp') count = kind === 'video' ? (s.framesDecoded ?? 0) : (s.packetsReceived ?? 0);
+    });
+    return count;
+  }
+
   async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
     this.#microphone = track;
     const transceiver = this.pc.getTransceivers().find((t) => t.mid === MICROPHONE_MID);

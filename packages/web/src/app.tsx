@@ -2,17 +2,26 @@ import type { LocalMedia } from '@sotto/client';
 import { useState } from 'preact/hooks';
 import { Home } from './home.tsx';
 import { Meeting } from './meeting.tsx';
+import type { P2pChoice } from './prejoin.tsx';
 import { PreJoin } from './prejoin.tsx';
 import { roomFromPath } from './room-name.ts';
 
-type Stage = { name: 'prejoin' } | { name: 'meeting'; displayName: string; media: LocalMedia; e2ee: boolean } | { name: 'left' };
+type Stage =
+  | { name: 'prejoin' }
+  | { name: 'meeting'; displayName: string; media: LocalMedia; e2ee: boolean; p2p: P2pChoice }
+  | { name: 'left' };
 
 export function App() {
   const room = roomFromPath(location.pathname);
   const [stage, setStage] = useState<Stage>({ name: 'prejoin' });
   if (room === null) return <Home />;
   if (stage.name === 'prejoin') {
-    return <PreJoin room={room} onJoin={(displayName, media, e2ee) => setStage({ name: 'meeting', displayName, media, e2ee })} />;
+    return (
+      <PreJoin
+        room={room}
+        onJoin={(displayName, media, e2ee, p2p) => setStage({ name: 'meeting', displayName, media, e2ee, p2p })}
+      />
+    );
   }
   if (stage.name === 'meeting') {
     return (
@@ -21,6 +30,7 @@ export function App() {
         displayName={stage.displayName}
         media={stage.media}
         e2ee={stage.e2ee}
+        p2p={stage.p2p}
         onLeave={() => setStage({ name: 'left' })}
       />
     );

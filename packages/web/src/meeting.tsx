@@ -1,8 +1,9 @@
-import type { E2eeStatus, LocalMedia, Reaction, RemoteParticipant } from '@sotto/client';
+import type { E2eeStatus, LocalMedia, MediaPathInfo, Reaction, RemoteParticipant } from '@sotto/client';
 import { Conference, openLocalMedia, REACTIONS } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { EncryptionStatus } from './encryption-status.tsx';
 import { explain } from './media-error.ts';
+import { MediaPathStatus, pathLabel } from './media-path-status.tsx';
 import { Notices, useNotices } from './notices.tsx';
 import { Tile } from './tile.tsx';
 
@@ -12,6 +13,8 @@ interface Props {
   media: LocalMedia;
   /** Ask for a meeting without E2EE when starting it (see PreJoin). */
   e2ee: boolean;
+  /** How far we allow peer to peer (see PreJoin). */
+  p2p: 'off' | 'relay' | 'direct';
   onLeave: () => void;
 }
 
@@ -42,7 +45,7 @@ function useReactions(): { of: (id: string) => Reaction | undefined; show: (id: 
 type Status = { kind: 'joining' } | { kind: 'joined' } | { kind: 'failed'; message: string };
 
 /** The meeting: a tile per person, our own preview, and the toolbar. */
-export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: Props) {
+export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave }: Props) {
   const conference = useRef<Conference | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'joining' });
   const [participants, setParticipants] = useState<RemoteParticipant[]>([]);
@@ -54,12 +57,13 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: P
   const [e2ee, setE2ee] = useState<E2eeStatus | null>(null);
   const reactions = useReactions();
   const [picking, setPicking] = useState(false);
+  const [path, setPath] = useState<MediaPathInfo | null>(null);
   const notices = useNotices();
   const local = useRef({ microphone, camera });
   local.current = { microphone, camera };
 
   useEffect(() => {
-    const c = new Conference({ room, displayName, e2ee: wantE2ee });
+    const c = new Conference({ room, displayName, e2ee: wantE2ee, p2p });
     conference.current = c;
     (window as unknown as { sottoConference?: Conference }).sottoConference = c;
     const refresh = () => setParticipants([...c.participants.values()]);
@@ -76,10 +80,15 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: P
     c.on('dominant-speaker', setSpeaker);
     c.on('e2ee', setE2ee);
     c.on('reaction', reactions.show);
+    c.on('media-path', (info) => {
+      setPath(info);
+      notices.show(`Media now goes ${pathLabel(info).replace(/^./, (ch) => ch.toLowerCase())}`);
+    });
     c.join({ microphone: media.microphone, camera: media.camera }).then(
       () => {
         setStatus({ kind: 'joined' });
         setE2ee(c.e2ee);
+        setPath(c.mediaPath);
         refresh();
       },
       (error: unknown) => setStatus({ kind: 'failed', message: explain(error) }),
@@ -176,6 +185,13 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, onLeave }: P
           {status.kind === 'joining' ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}
         </span>
         {e2ee && <EncryptionStatus status={e2ee} />}
+        {path && (
+          <MediaPathStatus
+            info={path}
+            peerName={participants.find((p) => p.id === path.peer)?.name ?? 'the other person'}
+            encrypted={e2ee?.state !== 'off'}
+          />
+        )}
       </header>
       {e2ee?.state === 'off' && (
         <p class="notice warning" role="status">

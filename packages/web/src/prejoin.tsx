@@ -6,22 +6,42 @@ import { VideoView } from './video-view.tsx';
 
 const NAME_KEY = 'sotto.displayName';
 
+export type P2pChoice = 'off' | 'relay' | 'direct';
+const P2P_CHOICES: ReadonlyArray<[P2pChoice, string]> = [
+  ['off', 'Always through the server'],
+  ['relay', 'Peer to peer via a relay (your IP address stays hidden)'],
+  ['direct', 'Peer to peer, direct (the other person sees your IP address)'],
+];
+
 interface Props {
   room: string;
-  /** `e2ee` false: start the meeting without end-to-end encryption (if the server allows it). */
-  onJoin: (displayName: string, media: LocalMedia, e2ee: boolean) => void;
+  /**
+   * `e2ee` false: start the meeting without end-to-end encryption (if the server allows it).
+   * `p2p`: how far we allow media to go peer to peer when two are in the meeting.
+   */
+  onJoin: (displayName: string, media: LocalMedia, e2ee: boolean, p2p: P2pChoice) => void;
 }
 
-/** Whether this server lets a meeting be started without E2EE (it says so in /config.json). */
-function useUnencryptedAllowed(): boolean {
-  const [allowed, setAllowed] = useState(false);
+interface ServerChoices {
+  allowUnencrypted: boolean;
+  p2p: P2pChoice;
+}
+
+/** What this server lets people choose (it says so in /config.json). */
+function useServerChoices(): ServerChoices {
+  const [choices, setChoices] = useState<ServerChoices>({ allowUnencrypted: false, p2p: 'off' });
   useEffect(() => {
     fetch('/config.json')
       .then((r) => r.json())
-      .then((config: { allowUnencrypted?: unknown }) => setAllowed(config.allowUnencrypted === true))
+      .then((config: { allowUnencrypted?: unknown; p2p?: unknown }) =>
+        setChoices({
+          allowUnencrypted: config.allowUnencrypted === true,
+          p2p: P2P_CHOICES.some(([m]) => m === config.p2p) ? (config.p2p as P2pChoice) : 'off',
+        }),
+      )
       .catch(() => {});
   }, []);
-  return allowed;
+  return choices;
 }
 
 /** Camera preview, mic and camera toggles, device pickers, a name, and Join. */
@@ -36,8 +56,11 @@ export function PreJoin({ room, onJoin }: Props) {
   /** False while devices are opening: joining then would join without them. */
   const [ready, setReady] = useState(false);
   const [name, setName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
-  const unencryptedAllowed = useUnencryptedAllowed();
+  const server = useServerChoices();
+  const unencryptedAllowed = server.allowUnencrypted;
   const [e2ee, setE2ee] = useState(true);
+  const [p2p, setP2p] = useState<P2pChoice | null>(null);
+  const allowedP2p = P2P_CHOICES.slice(0, P2P_CHOICES.findIndex(([m]) => m === server.p2p) + 1);
   const handedOver = useRef(false);
   const current = useRef(media);
   current.current = media;
@@ -82,7 +105,7 @@ export function PreJoin({ room, onJoin }: Props) {
     if (!trimmed || !ready) return;
     localStorage.setItem(NAME_KEY, trimmed);
     handedOver.current = true;
-    onJoin(trimmed, current.current, e2ee || !unencryptedAllowed);
+    onJoin(trimmed, current.current, e2ee || !unencryptedAllowed, p2p ?? server.p2p);
   };
 
   return (
@@ -147,6 +170,18 @@ export function PreJoin({ room, onJoin }: Props) {
                 ? ' Only the participants can see and hear the meeting.'
                 : ' Off: the server could see and hear this meeting. Applies when you start it; a meeting already running keeps its setting.'}
             </span>
+          </label>
+        )}
+        {allowedP2p.length > 1 && (
+          <label class="e2ee-choice">
+            When only two of you are in the meeting{' '}
+            <select value={p2p ?? server.p2p} onChange={(e) => setP2p(e.currentTarget.value as P2pChoice)}>
+              {allowedP2p.map(([mode, label]) => (
+                <option key={mode} value={mode}>
+                  {label}
+                </option>
+              ))}
+            </select>
           </label>
         )}
         <button type="submit" class="primary big" disabled={!name.trim() || !ready}>

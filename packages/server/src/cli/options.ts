@@ -79,7 +79,10 @@ function turnFrom(
   if (urls === undefined && secret === undefined) return undefined;
   if (urls === undefined || secret === undefined) throw new Error('TURN needs both --turn-urls and --turn-secret');
   return {
-    urls: urls.split(',').map((u) => u.trim()).filter(Boolean),
+    urls: urls
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean),
     secret,
     ttlSeconds: wholeNumber('--turn-ttl', values['turn-ttl'], 'SOTTO_TURN_TTL', env) ?? DEFAULT_TURN_TTL_SECONDS,
   };

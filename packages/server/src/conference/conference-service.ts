@@ -1,10 +1,10 @@
 import type { P2pMode } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
-import { strictest } from './media-path-policy.ts';
-import type { TurnSettings } from './turn-credentials.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
 import type { RouterOptions } from '../sfu/router.ts';
+import { strictest } from './media-path-policy.ts';
 import { Room } from './room.ts';
+import type { TurnSettings } from './turn-credentials.ts';
 
 export interface ConferenceOptions {
   maxMembersPerRoom: number;

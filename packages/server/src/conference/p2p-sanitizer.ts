@@ -25,7 +25,9 @@ export function relayOnlySdp(sdp: string): string {
     if (media.connection) media.connection.ip = '0.0.0.0';
     if (media.port !== 0) media.port = 9;
     if (media.rtcp?.address) media.rtcp.address = '0.0.0.0';
-    media.candidates = (media.candidates ?? []).filter((c) => c.type === 'relay').map((c) => ({ ...c, raddr: '0.0.0.0', rport: 0 }));
+    media.candidates = (media.candidates ?? [])
+      .filter((c) => c.type === 'relay')
+      .map((c) => ({ ...c, raddr: '0.0.0.0', rport: 0 }));
     if (!media.candidates.length) delete media.candidates;
   }
   return write(session);

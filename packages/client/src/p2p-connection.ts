@@ -1,0 +1,177 @@
+import type { P2pMode } from '@sotto/protocol';
+import { preferVp8 } from './codec-preferences.ts';
+import type { MediaEncryption } from './e2ee/media-encryption.ts';
+import { Emitter } from './emitter.ts';
+import type { SignalingClient } from './signaling-client.ts';
+
+export interface PeerSignal {
+  description?: { type: 'offer' | 'answer'; sdp: string } | undefined;
+  candidate?: { candidate: string; mid: string } | undefined;
+}
+
+export interface P2pConnectionOptions {
+  signaling: SignalingClient;
+  session: number;
+  mode: Exclude<P2pMode, 'off'>;
+  offerer: boolean;
+  iceServers: RTCIceServer[];
+  encryption: MediaEncryption | null;
+  microphone: MediaStreamTrack | null;
+  camera: MediaStreamTrack | null;
+}
+
+export interface P2pConnectionEvents extends Record<string, unknown[]> {
+  failed: [];
+}
+
+/**
+ * A peer connection straight to the one other participant, signaled through the server. One
+ * audio and one video m-line, both ways (no simulcast: a browser answering a browser would drop
+ * it). In `relay` mode ICE uses only TURN candidates, so neither side learns the other's address.
+ * Frames go through the same E2EE worker and group keys as on the bridge.
+ */
+export class P2pConnection extends Emitter<P2pConnectionEvents> {
+  readonly pc: RTCPeerConnection;
+  readonly session: number;
+  readonly #options: P2pConnectionOptions;
+  #queue: Promise<void> = Promise.resolve();
+  #remoteDescriptionSet = false;
+  readonly #pendingCandidates: RTCIceCandidateInit[] = [];
+  #closed = false;
+  readonly #prepared = new WeakSet<RTCRtpTransceiver>();
+
+  constructor(options: P2pConnectionOptions) {
+    super();
+    this.#options = options;
+    this.session = options.session;
+    this.pc = new RTCPeerConnection({
+      iceServers: options.iceServers,
+      iceTransportPolicy: options.mode === 'relay' ? 'relay' : 'all',
+      bundlePolicy: 'max-bundle',
+      rtcpMuxPolicy: 'require',
+      ...options.encryption?.peerConnectionConfig,
+    });
+    // Synchronously in ontrack: a receiver transform set any later can be skipped by the browser.
+    this.pc.ontrack = (e) => {
+      const kind = e.track.kind as 'audio' | 'video';
+      options.encryption?.protectReceiver(e.receiver, kind);
+      // The answering side's senders are born with the remote offer: protect them here too.
+      this.#prepareSender(e.transceiver, kind);
+    };
+    this.pc.onicecandidate = (e) => {
+      // mDNS names cannot be resolved by the other browser in every network; they add nothing.
+      if (!e.candidate?.candidate || e.candidate.candidate.includes('.local')) return;
+      this.#send({ candidate: { candidate: e.candidate.candidate, mid: e.candidate.sdpMid ?? '0' } });
+    };
+    this.pc.onconnectionstatechange = () => {
+      if (this.pc.connectionState === 'failed') this.emit('failed');
+    };
+    if (options.offerer) {
+      for (const kind of ['audio', 'video'] as const) {
+        const transceiver = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
+        // The offerer's receivers exist from here on; ontrack (at the answer) would be too late.
+        options.encryption?.protectReceiver(transceiver.receiver, kind);
+        this.#prepareSender(transceiver, kind);
+      }
+      this.#enqueue(async () => {
+        await this.pc.setLocalDescription(await this.pc.createOffer());
+        this.#send({ description: { type: 'offer', sdp: this.pc.localDescription?.sdp ?? '' } });
+      });
+    }
+  }
+
+  /** The remote participant's tracks on this connection. */
+  remoteTrack(kind: 'audio' | 'video'): MediaStreamTrack | null {
+    return this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind)?.receiver.track ?? null;
+  }
+
+  handleSignal(signal: PeerSignal): void {
+    const { description, candidate } = signal;
+    if (description) this.#enqueue(() => this.#applyDescription(description));
+    if (candidate) {
+      const init = { candidate: candidate.candidate, sdpMid: candidate.mid };
+      if (this.#remoteDescriptionSet) this.#enqueue(() => this.pc.addIceCandidate(init));
+      else this.#pendingCandidates.push(init);
+    }
+  }
+
+  /** Swaps what we send (mute, camera off) without renegotiation. */
+  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
+    const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind);
+    await transceiver?.sender.replaceTrack(track);
+  }
+
+  /** Resolves once the other participant's media is decoding here (video, or audio without camera). */
+  async whenMediaFlows(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (!this.#closed && performance.now() < deadline) {
+      let decoding = false;
+      (await this.pc.getStats()).forEach((s) => {
+        if (
+          s.type === 'inbound-rtp' &&
+          ((s.kind === 'video' && s.framesDecoded > 0) || (s.kind === 'audio' && s.packetsReceived > 5))
+        )
+          decoding = true;
+      });
+      if (decoding) return true;
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    return false;
+  }
+
+  /** True when the selected candidate pair goes through a TURN relay. */
+  async viaRelay(): Promise<boolean> {
+    const stats = await this.pc.getStats();
+    let relay = false;
+    stats.forEach((s) => {
+      if (s.type !== 'candidate-pair' || !s.nominated || s.state !== 'succeeded') return;
+      const local = stats.get(s.localCandidateId);
+      const remote = stats.get(s.remoteCandidateId);
+      if (local?.candidateType === 'relay' || remote?.candidateType === 'relay') relay = true;
+    });
+    return relay;
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.pc.close();
+  }
+
+  #prepareSender(transceiver: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
+    if (this.#prepared.has(transceiver)) return;
+    this.#prepared.add(transceiver);
+    // At once, before negotiation: a sender transform attached later is skipped (clear frames).
+    this.#options.encryption?.protectSender(transceiver.sender, kind);
+    if (kind === 'video') preferVp8(transceiver);
+    const track = kind === 'audio' ? this.#options.microphone : this.#options.camera;
+    transceiver.sender.replaceTrack(track).catch(() => {});
+  }
+
+  async #applyDescription(description: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
+    await this.pc.setRemoteDescription(description);
+    this.#remoteDescriptionSet = true;
+    for (const candidate of this.#pendingCandidates.splice(0)) await this.pc.addIceCandidate(candidate);
+    if (description.type !== 'offer') return;
+    for (const transceiver of this.pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind as 'audio' | 'video';
+      transceiver.direction = 'sendrecv';
+      this.#prepareSender(transceiver, kind);
+    }
+    await this.pc.setLocalDescription(await this.pc.createAnswer());
+    this.#send({ description: { type: 'answer', sdp: this.pc.localDescription?.sdp ?? '' } });
+  }
+
+  #enqueue(job: () => Promise<void>): void {
+    this.#queue = this.#queue.then(job).catch((error) => {
+      if (!this.#closed) {
+        console.warn('peer-to-peer negotiation failed', error);
+        this.emit('failed');
+      }
+    });
+  }
+
+  #send(signal: PeerSignal): void {
+    if (this.#closed) return;
+    this.#options.signaling.request({ type: 'p2p-signal', session: this.session, ...signal }).catch(() => {});
+  }
+}

@@ -1,0 +1,55 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectLiveVideos, joinThroughUi, newPage, waitFor } from '../support/browser.ts';
+import { useServerAndBrowser } from '../support/environment.ts';
+import { pathFacts, pathShown } from '../support/media-paths.ts';
+
+const MEDIA_PORT = 33000 + Math.floor(Math.random() * 700);
+
+describe('peer to peer for two (p2p = direct)', () => {
+  const env = useServerAndBrowser({ p2p: 'direct', mediaPort: MEDIA_PORT });
+
+  /** Waits until the page decodes video on a connection that is not to the server. */
+  const decodingPeerToPeer = (page: Page) =>
+    waitFor(
+      'video decoding on a connection to the other browser',
+      () => pathFacts(page),
+      (facts) => facts.some((f) => f.state === 'connected' && f.remotePort !== MEDIA_PORT && f.framesDecoded > 10),
+      20_000,
+    );
+
+  it('two go peer to peer; a third moves everyone to the server; two again go back to peer to peer', async () => {
+    const url = `${env.server.url}/p2p-room`;
+    const { page: ana } = await newPage(env.browser, env.server.url);
+    await joinThroughUi(ana, url, 'Ana');
+    const { page: bo } = await newPage(env.browser, env.server.url);
+    await joinThroughUi(bo, url, 'Bo');
+    for (const page of [ana, bo]) {
+      await expect.poll(() => pathShown(page), { timeout: 20_000 }).toBe('p2p-direct');
+      const facts = await decodingPeerToPeer(page);
+      const p2p = facts.find((f) => f.remotePort !== MEDIA_PORT && f.state === 'connected');
+      expect(p2p?.localType).toBe('host');
+      expect(p2p?.remoteType).not.toBe('relay');
+      await expect.poll(() => page.getByText(/Media now goes peer to peer/).count()).toBeGreaterThan(0);
+    }
+
+    const { page: cy } = await newPage(env.browser, env.server.url);
+    await joinThroughUi(cy, url, 'Cy');
+    for (const page of [ana, bo, cy]) {
+      await expect.poll(() => pathShown(page), { timeout: 10_000 }).toBe('bridge');
+      await expectLiveVideos(page, 2);
+      // Every open connection now goes to the server's media port.
+      await expect
+        .poll(async () => (await pathFacts(page)).every((f) => f.remotePort === MEDIA_PORT || f.remotePort === null), {
+          timeout: 10_000,
+        })
+        .toBe(true);
+    }
+
+    await cy.getByRole('button', { name: 'Leave' }).click();
+    for (const page of [ana, bo]) {
+      await expect.poll(() => pathShown(page), { timeout: 20_000 }).toBe('p2p-direct');
+      await decodingPeerToPeer(page);
+    }
+  });
+});
