@@ -6,3 +6,11 @@ if (!existsSync(chromium)) {
   console.error(`The browser tests need Debian's Chromium at ${chromium}.\nInstall it with: sudo apt-get install -y chromium`);
   process.exit(1);
 }
+
+const turnserver = ['/usr/bin/turnserver', '/usr/sbin/turnserver'].find((p) => existsSync(p));
+if (!turnserver) {
+  console.error(
+    'The relay-mode test needs coturn (it starts its own on loopback).\nInstall it with: sudo apt-get install -y coturn',
+  );
+  process.exit(1);
+}
