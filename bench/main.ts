@@ -4,6 +4,7 @@ import { runCompare } from './compare.ts';
 import { measureE2eeJoin } from './e2ee-join-time.ts';
 import { measureJoinTime } from './join-time.ts';
 import { format, runLoad } from './load.ts';
+import { measureSwitchGaps, switchGapSummary } from './p2p-switch.ts';
 
 const USAGE = `Usage: npm run bench -- [<benchmark>] [options]
 
@@ -17,6 +18,8 @@ Benchmarks:
               server's CPU, RSS and CPU µs per forwarded packet (medians of --runs)
   join-time   three browsers; time from clicking Join to the first decoded remote frame
               (median of --runs)
+  p2p-switch  two browsers peer to peer; a third joins and leaves (--runs times, default 5):
+              the longest gap between frames shown at each switch, both ways
   e2ee-join   an end-to-end encrypted meeting of --members bots (default 25): time from the
               last member's join request to its MLS Welcome processed and to its first
               decrypted video frame (median of --runs, default 5)
@@ -85,6 +88,10 @@ async function main(): Promise<void> {
       `join to first remote frame, median of ${result.samples.length}: ${result.medianMs.toFixed(0)} ms (samples: ${result.samples.map((s) => s.toFixed(0)).join(', ')})`,
     );
     if (values.json) console.log(JSON.stringify({ joinTime: result }));
+  } else if (which === 'p2p-switch') {
+    const result = await measureSwitchGaps(Number(values.runs ?? 5));
+    console.log(switchGapSummary(result));
+    if (values.json) console.log(JSON.stringify({ p2pSwitch: result }, roundNumbers));
   } else if (which === 'e2ee-join') {
     const members = Number(values.members ?? 25);
     const result = await measureE2eeJoin(members, Number(values.runs ?? 5));
