@@ -4,6 +4,13 @@ import { expectLiveVideos, joinThroughUi, newPage, waitFor } from '../support/br
 import { useServerAndBrowser } from '../support/environment.ts';
 import { pathFacts, pathShown } from '../support/media-paths.ts';
 
+const e2eeStats = (page: Page) =>
+  page.evaluate(() =>
+    (
+      window as unknown as { sottoConference: { e2eeStats(): Promise<{ decrypted: number } | null> } }
+    ).sottoConference.e2eeStats(),
+  );
+
 const MEDIA_PORT = 33000 + Math.floor(Math.random() * 700);
 
 describe('peer to peer for two (p2p = direct)', () => {
@@ -31,6 +38,10 @@ describe('peer to peer for two (p2p = direct)', () => {
       expect(p2p?.localType).toBe('host');
       expect(p2p?.remoteType).not.toBe('relay');
       await expect.poll(() => page.getByText(/Media now goes peer to peer/).count()).toBeGreaterThan(0);
+      // Still end-to-end encrypted, with the same group keys: frames keep passing the worker.
+      const before = await e2eeStats(page);
+      await expect.poll(async () => (await e2eeStats(page))?.decrypted ?? 0).toBeGreaterThan((before?.decrypted ?? 0) + 50);
+      expect(await page.locator('.e2ee-badge').getAttribute('data-e2ee')).toBe('on');
     }
 
     const { page: cy } = await newPage(env.browser, env.server.url);
