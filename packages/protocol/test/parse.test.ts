@@ -57,6 +57,12 @@ describe('parseClientMessage: valid messages', () => {
     'mls-key-package': { type: 'mls-key-package', id: 11, keyPackage: 'AAEABQAB' },
     'mls-create': { type: 'mls-create', id: 12 },
     'mls-commit': { type: 'mls-commit', id: 13, epoch: 3, commit: 'AAEAAg==', welcome: 'AAEAAw==', added: ['m1'], removed: [] },
+    'p2p-signal': {
+      type: 'p2p-signal',
+      id: 14,
+      session: 2,
+      candidate: { candidate: 'candidate:1 1 udp 1 1.2.3.4 5 typ relay', mid: '0' },
+    },
   };
 
   it('covers every client message type', () => {

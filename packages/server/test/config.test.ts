@@ -9,6 +9,7 @@ const VALID = {
   lastN: 16,
   audioLastN: 8,
   allowUnencrypted: false,
+  p2p: 'off',
   webRoot: '/srv/sotto/web',
 };
 
@@ -50,6 +51,7 @@ describe('validateConfig', () => {
     ['host', 42],
     ['webRoot', undefined],
     ['allowUnencrypted', 'yes'],
+    ['p2p', 'sometimes'],
   ])('names %s in the error for %j', (key, value) => {
     const error = errorOf({ ...VALID, [key]: value });
     expect(error.message).toMatch(new RegExp(`^invalid ${key}: `));
@@ -57,6 +59,14 @@ describe('validateConfig', () => {
 
   it.each(['example.com', '256.1.1.1', '1.2.3', 'localhost', ''])('rejects the public IP %j with a clear message', (publicIp) => {
     expect(errorOf({ ...VALID, publicIp }).message).toBe('invalid publicIp: public-ip must be an IPv4 or IPv6 address');
+  });
+
+  it.each([
+    [{ urls: [], secret: 'x'.repeat(20), ttlSeconds: 600 }, 'invalid turn.urls: give at least one TURN URL'],
+    [{ urls: ['http://example.org'], secret: 'x'.repeat(20), ttlSeconds: 600 }, 'invalid turn.urls.0: TURN URLs look like'],
+    [{ urls: ['turn:example.org:3478'], secret: 'short', ttlSeconds: 600 }, 'invalid turn.secret: the TURN secret must be'],
+  ])('names the bad TURN setting: %j', (turn, message) => {
+    expect(errorOf({ ...VALID, turn }).message).toContain(message);
   });
 
   it('names the first bad key when several are bad', () => {

@@ -24,6 +24,7 @@ describe('defaultConfig', () => {
       lastN: 16,
       audioLastN: 8,
       allowUnencrypted: false,
+      p2p: 'off',
       webRoot: WEB_DIST,
     });
   });
@@ -67,6 +68,28 @@ describe('configFromArgs', () => {
     expect(configFromArgs([], { SOTTO_ALLOW_UNENCRYPTED: '0' }).config.allowUnencrypted).toBe(false);
     expect(() => configFromArgs([], { SOTTO_ALLOW_UNENCRYPTED: 'maybe' })).toThrow(
       'SOTTO_ALLOW_UNENCRYPTED must be 1 or 0, not "maybe"',
+    );
+  });
+
+  it('reads the media path policy and TURN settings from flags or the environment', () => {
+    expect(configFromArgs(['--p2p', 'relay'], {}).config.p2p).toBe('relay');
+    expect(configFromArgs([], { SOTTO_P2P: 'direct' }).config.p2p).toBe('direct');
+    expect(() => configFromArgs(['--p2p', 'always'], {})).toThrow(/p2p must be off, relay or direct/);
+    const { config } = configFromArgs([], {
+      SOTTO_TURN_URLS: 'turn:turn.example.org:3478, turns:turn.example.org:5349',
+      SOTTO_TURN_SECRET: 's3cret-s3cret-s3cret',
+    });
+    expect(config.turn).toEqual({
+      urls: ['turn:turn.example.org:3478', 'turns:turn.example.org:5349'],
+      secret: 's3cret-s3cret-s3cret',
+      ttlSeconds: 43200,
+    });
+    expect(
+      configFromArgs(['--turn-urls', 'turn:t.example.org', '--turn-secret', 'abcdefghijklmnopq', '--turn-ttl', '600'], {}).config
+        .turn?.ttlSeconds,
+    ).toBe(600);
+    expect(() => configFromArgs(['--turn-urls', 'turn:t.example.org'], {})).toThrow(
+      'TURN needs both --turn-urls and --turn-secret',
     );
   });
 
