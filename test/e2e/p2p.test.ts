@@ -44,6 +44,11 @@ describe('peer to peer for two (p2p = direct)', () => {
       expect(await page.locator('.e2ee-badge').getAttribute('data-e2ee')).toBe('on');
     }
 
+    // Longer than the server's media-silence timeout (8.5 s): idle bridge connections must not
+    // make it think either of them vanished, neither now nor when media comes back.
+    await new Promise((r) => setTimeout(r, 10_000));
+    for (const page of [ana, bo]) expect(await page.locator('.tile').count()).toBe(2);
+
     const { page: cy } = await newPage(env.browser, env.server.url);
     await joinThroughUi(cy, url, 'Cy');
     for (const page of [ana, bo, cy]) {
@@ -57,6 +62,7 @@ describe('peer to peer for two (p2p = direct)', () => {
         .toBe(true);
     }
 
+    for (const page of [ana, bo, cy]) expect(await page.locator('.tile').count()).toBe(3);
     await cy.getByRole('button', { name: 'Leave' }).click();
     for (const page of [ana, bo]) {
       await expect.poll(() => pathShown(page), { timeout: 20_000 }).toBe('p2p-direct');

@@ -36,3 +36,16 @@ describe('isMediaDead', () => {
     expect(isMediaDead(input)).toBe(false);
   });
 });
+
+describe('isMediaDead after a pause in forwarding', () => {
+  it('counts silence only from when forwarding started again (back from peer to peer)', () => {
+    // Nothing heard for a minute (peer to peer: nothing was sent either), forwarding resumed 1 s ago.
+    expect(isMediaDead({ now: NOW, lastHeardAt: NOW - 60_000, lastForwardedAt: NOW - 10, forwardingSince: NOW - 1000 })).toBe(
+      false,
+    );
+    // Still silent 8.5 s after forwarding resumed: dead.
+    expect(isMediaDead({ now: NOW, lastHeardAt: NOW - 60_000, lastForwardedAt: NOW - 10, forwardingSince: NOW - 8501 })).toBe(
+      true,
+    );
+  });
+});

@@ -13,10 +13,24 @@ export interface LivenessInput {
   lastHeardAt: number;
   /** Last packet we forwarded to the member. */
   lastForwardedAt: number;
+  /**
+   * When forwarding last started again after a pause (e.g. back from peer to peer, where the
+   * member sent and got nothing here): the member's silence only counts from then on.
+   */
+  forwardingSince?: number;
   timeoutMs?: number;
 }
 
-export function isMediaDead({ now, lastHeardAt, lastForwardedAt, timeoutMs = MEDIA_SILENCE_TIMEOUT_MS }: LivenessInput): boolean {
-  const forwardingRecently = now - lastForwardedAt < 2000;
-  return forwardingRecently && now - lastHeardAt > timeoutMs;
+/** A pause in forwarding this long makes the next packet a restart (see `forwardingSince`). */
+export const FORWARDING_PAUSE_MS = 2000;
+
+export function isMediaDead({
+  now,
+  lastHeardAt,
+  lastForwardedAt,
+  forwardingSince = 0,
+  timeoutMs = MEDIA_SILENCE_TIMEOUT_MS,
+}: LivenessInput): boolean {
+  const forwardingRecently = now - lastForwardedAt < FORWARDING_PAUSE_MS;
+  return forwardingRecently && now - Math.max(lastHeardAt, forwardingSince) > timeoutMs;
 }

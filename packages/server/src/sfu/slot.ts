@@ -2,6 +2,7 @@ import { monotonicNow } from './clock.ts';
 import type { MediaKind } from './codecs.ts';
 import { codecOf, VP8_RTX } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
+import { FORWARDING_PAUSE_MS } from './liveness.ts';
 import type { PacketSink, Publisher, PublisherLayer } from './publisher.ts';
 import { parseRtcp, rewriteSenderReport } from './rtp/rtcp.ts';
 import { HEADER_WITH_TRANSPORT_SEQUENCE, RtpView, writeRetransmission, writeRewritten } from './rtp/rtp-view.ts';
@@ -59,6 +60,8 @@ export class Slot implements PacketSink {
   #rtxSequence = Math.floor(Math.random() * 0x10000);
   /** When we last forwarded a packet here, and last heard feedback about it (liveness). */
   lastSentAt = 0;
+  /** When forwarding (re)started after a pause; see liveness.ts. */
+  forwardingSince = 0;
   lastFeedbackAt = 0;
   packetsOut = 0;
   bytesOut = 0;
@@ -164,6 +167,7 @@ export class Slot implements PacketSink {
     }
     this.packetsOut++;
     this.bytesOut += packet.length;
+    if (nowMs - this.lastSentAt >= FORWARDING_PAUSE_MS) this.forwardingSince = nowMs;
     this.lastSentAt = nowMs;
     if (seqNewer(this.#lastOutSeq, sequence)) {
       this.#lastOutSeq = sequence;

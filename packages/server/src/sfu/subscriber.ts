@@ -222,14 +222,16 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   }
 
   /** Last forwarded packet and last feedback over all slots; for the liveness check. */
-  activity(microphoneLastPacketAt: number): { lastHeardAt: number; lastForwardedAt: number } {
+  activity(microphoneLastPacketAt: number): { lastHeardAt: number; lastForwardedAt: number; forwardingSince: number } {
     let lastHeardAt = Math.max(this.#createdAt, microphoneLastPacketAt);
     let lastForwardedAt = 0;
+    let forwardingSince = 0;
     for (const slot of this.#slots) {
       if (slot.lastFeedbackAt > lastHeardAt) lastHeardAt = slot.lastFeedbackAt;
       if (slot.lastSentAt > lastForwardedAt) lastForwardedAt = slot.lastSentAt;
+      if (slot.forwardingSince > forwardingSince) forwardingSince = slot.forwardingSince;
     }
-    return { lastHeardAt, lastForwardedAt };
+    return { lastHeardAt, lastForwardedAt, forwardingSince };
   }
 
   /**
