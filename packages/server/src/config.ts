@@ -47,7 +47,12 @@ export class ConfigError extends Error {}
 /** Validates a config, naming the bad key in the error. */
 export function validateConfig(input: Record<string, unknown>): ServerConfig {
   const result = v.safeParse(ServerConfig, input);
-  if (result.success) return result.output;
+  if (result.success) {
+    if (result.output.p2p === 'relay' && !result.output.turn) {
+      throw new ConfigError('invalid p2p: relay needs a TURN server (--turn-urls and --turn-secret)');
+    }
+    return result.output;
+  }
   const issue = result.issues[0];
   const key = issue?.path?.map((p) => String(p.key)).join('.') ?? 'config';
   throw new ConfigError(`invalid ${key}: ${issue?.message ?? 'bad value'}`);

@@ -69,6 +69,14 @@ describe('validateConfig', () => {
     expect(errorOf({ ...VALID, turn }).message).toContain(message);
   });
 
+  it('refuses p2p relay without a TURN server', () => {
+    expect(errorOf({ ...VALID, p2p: 'relay' }).message).toBe(
+      'invalid p2p: relay needs a TURN server (--turn-urls and --turn-secret)',
+    );
+    const turn = { urls: ['turn:turn.example.org:3478'], secret: 'x'.repeat(20), ttlSeconds: 600 };
+    expect(validateConfig({ ...VALID, p2p: 'relay', turn }).p2p).toBe('relay');
+  });
+
   it('names the first bad key when several are bad', () => {
     expect(errorOf({ ...VALID, port: 0, mediaPort: 0 }).message).toMatch(/^invalid port: /);
   });

@@ -72,7 +72,10 @@ describe('configFromArgs', () => {
   });
 
   it('reads the media path policy and TURN settings from flags or the environment', () => {
-    expect(configFromArgs(['--p2p', 'relay'], {}).config.p2p).toBe('relay');
+    expect(
+      configFromArgs(['--p2p', 'relay', '--turn-urls', 'turn:t.example.org', '--turn-secret', 'abcdefghijklmnopq'], {}).config
+        .p2p,
+    ).toBe('relay');
     expect(configFromArgs([], { SOTTO_P2P: 'direct' }).config.p2p).toBe('direct');
     expect(() => configFromArgs(['--p2p', 'always'], {})).toThrow(/p2p must be off, relay or direct/);
     const { config } = configFromArgs([], {
