@@ -69,4 +69,24 @@ describe('peer to peer for two (p2p = direct)', () => {
       await decodingPeerToPeer(page);
     }
   });
+
+  it('choosing "always through the server" when starting the meeting keeps the pair on the bridge', async () => {
+    const url = `${env.server.url}/p2p-declined`;
+    const { page: ana } = await newPage(env.browser, env.server.url);
+    await ana.goto(url);
+    const choice = ana.getByRole('combobox', { name: /When only two of you/ });
+    await expect.poll(() => choice.locator('option').count()).toBe(3);
+    await choice.selectOption('off');
+    await ana.getByLabel('Your name').fill('Ana');
+    await ana.getByRole('button', { name: 'Join', exact: true }).click();
+    await ana.locator('[data-status="joined"]').waitFor();
+    const { page: bo } = await newPage(env.browser, env.server.url);
+    await joinThroughUi(bo, url, 'Bo');
+    await expectLiveVideos(ana, 1);
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const page of [ana, bo]) {
+      expect(await pathShown(page)).toBe('bridge');
+      expect((await pathFacts(page)).every((f) => f.remotePort === MEDIA_PORT || f.remotePort === null)).toBe(true);
+    }
+  });
 });
