@@ -19,6 +19,8 @@ interface EncodedFrame {
 
 const ring = new MediaKeyRing();
 const stats: E2eeFrameStats = { encrypted: 0, decrypted: 0, dropped: 0, failed: 0, senders: 0, receivers: 0 };
+/** Until when frames may still wait for the next keys (0: nobody waited since they last came). */
+let waitUntil = 0;
 let keysArrived: () => void = () => {};
 let nextKeys = new Promise<void>((resolve) => {
   keysArrived = resolve;
@@ -43,6 +45,7 @@ scope.onmessage = (event) => {
     case 'epoch':
       ring.setEpoch(request.epoch, request.secret, request.ownLeafIndex, request.memberLeaves).then(() => {
         keysArrived();
+        waitUntil = 0;
         nextKeys = new Promise<void>((resolve) => {
           keysArrived = resolve;
         });
@@ -108,7 +111,12 @@ async function waitForKey(kind: FrameKind, data: Uint8Array): Promise<boolean> {
   if (ring.keyFor(kid)) return true;
   const current = ring.currentEpoch;
   if (current !== null && parseKid(kid).epochLow !== parseKid(makeKid(0, current + 1n)).epochLow) return false;
-  const timeout = new Promise<void>((resolve) => setTimeout(resolve, FUTURE_KEY_WAIT_MS));
+  // One shared wait per key change: once it has run out, later frames are dropped at once instead
+  // of each waiting again (which would pile up a backlog of late frames).
+  const now = performance.now();
+  if (waitUntil === 0) waitUntil = now + FUTURE_KEY_WAIT_MS;
+  if (now >= waitUntil) return false;
+  const timeout = new Promise<void>((resolve) => setTimeout(resolve, waitUntil - now));
   await Promise.race([nextKeys, timeout]);
   return ring.keyFor(kid) !== undefined;
 }
