@@ -211,7 +211,10 @@ export class Conference extends Emitter<ConferenceEvents> {
     if (track && !this.#camera) {
       const encryption = this.#e2ee?.media ?? null;
       this.#camera = await PublishConnection.open(this.#signaling, 'camera', track, this.#iceServers, encryption);
-    } else await this.#camera?.replaceTrack(track);
+      if (this.#path?.bridgePaused) await this.#camera.replaceTrack(null);
+    } else if (!this.#path?.bridgePaused) await this.#camera?.replaceTrack(track);
+    // Peer to peer too: a camera switched off must stop going to the peer as well.
+    await this.#path?.replaceTrack('video', track);
     this.#sendMute('video', track === null);
   }
 

@@ -189,4 +189,24 @@ describe('MLS key agreement through the delivery service', () => {
     expect(meeting.ds.epoch).toBe(0);
     expect(meeting.latest.get('alice')?.members.map((m) => m.identity)).toEqual(['alice']);
   });
+
+  it('a key package with a broken signature is refused and does not stall later joins', async () => {
+    const meeting = new Meeting();
+    await meeting.join('alice');
+    await meeting.converged();
+    let keyPackage = '';
+    const capture = new KeyAgreement('bob', async (r: MlsRequest) => {
+      if (r.type === 'mls-key-package') keyPackage = r.keyPackage;
+      return {};
+    });
+    await capture.start();
+    capture.close();
+    const bytes = Buffer.from(keyPackage, 'base64');
+    bytes[bytes.length - 5] = (bytes[bytes.length - 5] as number) ^ 0xff; // inside the signature
+    meeting.ds.memberJoined('bob');
+    meeting.ds.keyPackage('bob', bytes.toString('base64'));
+    await meeting.join('carol');
+    const keys = await meeting.converged();
+    expect(keys[0]?.members.map((m) => m.identity).sort()).toEqual(['alice', 'carol']);
+  });
 });

@@ -134,7 +134,9 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
   async #commit(epoch: number, adds: Array<{ memberId: string; keyPackage: string }>, removes: string[]): Promise<void> {
     const group = this.#group;
     if (!group) return;
-    if (group.epoch !== BigInt(epoch)) return this.#rejoin();
+    // A task for an epoch our own just-accepted commit already moved past: a newer task follows.
+    if (BigInt(epoch) < group.epoch) return;
+    if (BigInt(epoch) > group.epoch) return this.#rejoin();
     const present = new Set(group.members().map((m) => m.identity));
     const removed = removes.filter((id) => present.has(id));
     const decoded = adds.map((a) => ({ memberId: a.memberId, keyPackage: safeFromBase64(a.keyPackage) }));

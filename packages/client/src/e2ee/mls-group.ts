@@ -166,10 +166,29 @@ export class MlsGroup {
       } else refused.push(add.memberId);
     }
     if (!proposals.length) return { pending: null, added, refused };
-    const result = await createCommit(
-      { state: this.#state, cipherSuite: await cipherSuite() },
-      { extraProposals: proposals, ratchetTreeExtension: true },
-    );
+    let result: Awaited<ReturnType<typeof createCommit>>;
+    try {
+      result = await this.#createCommit(proposals);
+    } catch (error) {
+      // One invalid key package (bad signature, wrong suite) must not stall the group: find it
+      // by trying each add alone, refuse it, and commit the rest.
+      const keep: Proposal[] = proposals.filter((p) => p.proposalType === 'remove');
+      const kept: string[] = [];
+      for (const [i, proposal] of proposals.filter((p) => p.proposalType === 'add').entries()) {
+        const ok = await this.#createCommit([proposal]).then(
+          () => true,
+          () => false,
+        );
+        if (ok) {
+          keep.push(proposal);
+          kept.push(added[i] as string);
+        } else refused.push(added[i] as string);
+      }
+      if (kept.length === added.length) throw error;
+      added.splice(0, added.length, ...kept);
+      if (!keep.length) return { pending: null, added, refused };
+      result = await this.#createCommit(keep);
+    }
     const welcome = result.welcome
       ? encodeMlsMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: result.welcome })
       : undefined;
@@ -178,6 +197,13 @@ export class MlsGroup {
       added,
       refused,
     };
+  }
+
+  async #createCommit(proposals: Proposal[]) {
+    return createCommit(
+      { state: this.#state, cipherSuite: await cipherSuite() },
+      { extraProposals: proposals, ratchetTreeExtension: true },
+    );
   }
 
   /** Applies another member's commit: the next epoch. */
