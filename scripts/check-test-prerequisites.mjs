@@ -10,7 +10,7 @@ if (!existsSync(chromium)) {
 const turnserver = ['/usr/bin/turnserver', '/usr/sbin/turnserver'].find((p) => existsSync(p));
 if (!turnserver) {
   console.error(
-    'The relay-mode test needs coturn (it starts its own on loopback).\nInstall it with: sudo apt-get install -y coturn',
+    'The TURN tests need coturn (they start their own on loopback).\nInstall it with: sudo apt-get install -y coturn',
   );
   process.exit(1);
 }

@@ -24,24 +24,25 @@ export class BotE2ee {
   firstVideoAt = 0;
   readonly #frames = new Map<number, Buffer[]>();
   #queue: Promise<void> = Promise.resolve();
+  /** The meeting as announced, in join order: what the MLS group is held to. */
+  readonly #roster: string[];
 
-  constructor(memberId: string, request: (message: MlsRequest) => Promise<unknown>) {
+  constructor(memberId: string, roster: readonly string[], request: (message: MlsRequest) => Promise<unknown>) {
+    this.#roster = [...roster];
     this.agreement = new KeyAgreement(memberId, request);
+    this.agreement.setRoster(this.#roster);
     this.agreement.on('epoch', (keys) => {
       this.latest = keys;
       this.keysAt ||= performance.now();
-      this.ring
-        .setEpoch(
-          keys.epoch,
-          keys.sframeSecret,
-          keys.ownLeafIndex,
-          keys.members.map((m) => m.leafIndex),
-        )
-        .catch(() => {});
+      this.ring.setEpoch(keys.epoch, keys.sframeSecret, keys.ownLeafIndex, keys.members).catch(() => {});
     });
   }
 
   handle(message: ServerMessage): void {
+    if (message.type === 'member-joined') this.#roster.push(message.member.id);
+    const leaving = message.type === 'member-left' ? this.#roster.indexOf(message.memberId) : -1;
+    if (leaving >= 0) this.#roster.splice(leaving, 1);
+    if (message.type === 'member-joined' || message.type === 'member-left') this.agreement.setRoster(this.#roster);
     if (
       message.type === 'mls-task' ||
       message.type === 'mls-commit' ||

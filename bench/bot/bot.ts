@@ -126,11 +126,14 @@ export class Bot {
     bot.joinStartedAt = performance.now();
     const joined = (await bot.request({ type: 'join', room: options.room, name: options.name })) as {
       self: { id: string };
+      members: Array<{ id: string }>;
       e2ee: boolean;
     };
     bot.memberId = joined.self.id;
     if (full.e2ee && joined.e2ee) {
-      const e2ee = new BotE2ee(bot.memberId, (message) => bot.request(message));
+      // The roster in join order: everyone already there, then us.
+      const roster = [...joined.members.map((m) => m.id), bot.memberId];
+      const e2ee = new BotE2ee(bot.memberId, roster, (message) => bot.request(message));
       bot.e2ee = e2ee;
       bot.#audio.protect = (frame) => e2ee.protect('audio', frame);
       // Events that arrived with the join reply are MLS tasks too.

@@ -6,38 +6,58 @@ import { existsSync } from 'node:fs';
 export interface Coturn {
   url: string;
   secret: string;
+  /** Everything coturn has logged so far. */
+  log(): string;
   stop(): Promise<void>;
+}
+
+export interface CoturnOptions {
+  /**
+   * A configuration file to load (`-c`), e.g. deploy/coturn/turnserver.conf: it then supplies every
+   * setting but where to listen and relay (127.0.0.1, `port` and the 200 ports above it), the secret,
+   * the log and the pid file, plus `extraArgs`. Command-line options override the file's single-valued
+   * ones and add to its lists (such as denied-peer-ip).
+   */
+  configFile?: string;
+  extraArgs?: string[];
 }
 
 const BINARY = ['/usr/bin/turnserver', '/usr/sbin/turnserver'].find((p) => existsSync(p)) ?? 'turnserver';
 
 /**
  * A coturn (Debian's `coturn`) of our own on loopback, checking the TURN REST API's shared
- * secret as a production install would (`use-auth-secret`). Loopback peers must be allowed: both
- * browsers' relayed addresses are on 127.0.0.1 here.
+ * secret as a production install would (`use-auth-secret`). Without a configuration file, loopback
+ * peers are allowed: both browsers' relayed addresses are on 127.0.0.1 here.
  */
-export async function startCoturn(port: number, secret = randomBytes(24).toString('hex')): Promise<Coturn> {
-  const child: ChildProcess = spawn(
-    BINARY,
-    [
-      '-n',
-      '--listening-ip=127.0.0.1',
-      '--relay-ip=127.0.0.1',
-      `--listening-port=${port}`,
-      `--min-port=${port + 1}`,
-      `--max-port=${port + 200}`,
-      '--use-auth-secret',
-      `--static-auth-secret=${secret}`,
-      '--realm=sotto.test',
-      '--no-tls',
-      '--no-dtls',
-      '--no-cli',
-      '--allow-loopback-peers',
-      '--log-file=stdout',
-      '--simple-log',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+export async function startCoturn(
+  port: number,
+  secret = randomBytes(24).toString('hex'),
+  options: CoturnOptions = {},
+): Promise<Coturn> {
+  const placement = [
+    '--listening-ip=127.0.0.1',
+    '--relay-ip=127.0.0.1',
+    `--listening-port=${port}`,
+    `--min-port=${port + 1}`,
+    `--max-port=${port + 200}`,
+  ];
+  const args = options.configFile
+    ? ['-c', options.configFile, ...placement, `--static-auth-secret=${secret}`, '--pidfile=', ...(options.extraArgs ?? [])]
+    : [
+        '-n',
+        ...placement,
+        '--use-auth-secret',
+        `--static-auth-secret=${secret}`,
+        '--realm=sotto.test',
+        '--no-tls',
+        '--no-dtls',
+        '--no-cli',
+        '--allow-loopback-peers',
+        ...(options.extraArgs ?? []),
+      ];
+  const child: ChildProcess = spawn(BINARY, [...args, '--log-file=stdout', '--simple-log'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const ready = new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`coturn did not start:\n${output}`)), 10_000);
@@ -55,14 +75,20 @@ export async function startCoturn(port: number, secret = randomBytes(24).toStrin
       reject(new Error(`coturn exited (${code}):\n${output}`));
     });
   });
-  await ready;
+  try {
+    await ready;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   // A moment for every listener thread to be up.
   await new Promise((r) => setTimeout(r, 300));
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
     secret,
+    log: () => output,
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       await exited;

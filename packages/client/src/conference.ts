@@ -1,4 +1,4 @@
-import type { IceServerInfo, P2pMode } from '@sotto/protocol';
+import type { P2pMode } from '@sotto/protocol';
 import { JoinResult, parseResult } from '@sotto/protocol';
 import type { Reaction } from './app-messages.ts';
 import { decodeAppMessage, encodeAppMessage } from './app-messages.ts';
@@ -32,9 +32,9 @@ export interface ConferenceOptions {
   e2ee?: boolean;
   /**
    * How far this participant allows media to go peer to peer when only two are in the meeting
-   * (default `direct`: as far as the server and the meeting allow). `relay` never exposes our IP
-   * address to the other participant; `off` keeps everything on the server. The person starting a
-   * meeting also sets the most the meeting allows.
+   * (default `off`: everything through the server). `relay` never exposes our IP address to the
+   * other participant; `direct` does. The person starting a meeting also sets the most the meeting
+   * allows. The client enforces its own choice whatever the server says.
    */
   p2p?: P2pMode;
 }
@@ -77,9 +77,10 @@ export class Conference extends Emitter<ConferenceEvents> {
   #camera: PublishConnection | null = null;
   #cameraTrack: MediaStreamTrack | null = null;
   #microphoneTrack: MediaStreamTrack | null = null;
-  #iceServers: RTCIceServer[] = [];
   #participants = new Map<string, RemoteParticipant>();
   #selfId: string | null = null;
+  /** Everyone in the meeting as announced, in join order, ourselves included (the E2EE roster). */
+  #order: string[] = [];
   #dominantSpeaker: string | null = null;
   #e2ee: E2eeSession | null = null;
   #path: MediaPathSwitch | null = null;
@@ -169,15 +170,24 @@ export class Conference extends Emitter<ConferenceEvents> {
           room: this.options.room,
           name: this.options.displayName,
           ...(this.options.e2ee === false ? { e2ee: false } : {}),
-          p2p: this.options.p2p ?? 'direct',
+          p2p: this.#p2pChoice,
         }),
       );
+      // Before any connection exists or any media is sent: a server may not decide, for someone
+      // who did not choose it, that the meeting is unencrypted.
+      if (!result.e2ee && this.options.e2ee !== false) {
+        signaling.request({ type: 'leave' }).catch(() => {});
+        throw new ConferenceError(
+          'e2ee-downgrade',
+          'This server tried to start the meeting without encryption. Nothing was sent. Ask the host of the server why.',
+        );
+      }
       this.#selfId = result.self.id;
-      this.#iceServers = result.iceServers.map(toRtcIceServer);
       for (const info of result.members) this.#participants.set(info.id, participantFromInfo(info));
+      this.#order = [...result.members.map((m) => m.id), result.self.id];
       if (result.e2ee) this.#startE2ee(signaling, result.self.id);
       const encryption = this.#e2ee?.media ?? null;
-      this.#receive = new ReceiveConnection(signaling, this.#microphoneTrack, this.#iceServers, encryption);
+      this.#receive = new ReceiveConnection(signaling, this.#microphoneTrack, BRIDGE_ICE_SERVERS, encryption);
       this.#receive.on('slots', (slots) => this.#applySlots(slots));
       this.#startMediaPath(signaling, this.#receive, encryption);
       this.#receive.on('failed', () =>
@@ -186,7 +196,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       this.#state = 'joined';
       if (!this.#microphoneTrack) this.#sendMute('audio', true);
       if (this.#cameraTrack)
-        this.#camera = await PublishConnection.open(signaling, 'camera', this.#cameraTrack, this.#iceServers, encryption);
+        this.#camera = await PublishConnection.open(signaling, 'camera', this.#cameraTrack, BRIDGE_ICE_SERVERS, encryption);
       else this.#sendMute('video', true);
       for (const participant of this.#participants.values()) this.emit('participant-joined', participant);
     } catch (error) {
@@ -210,7 +220,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     if (this.#state !== 'joined' || !this.#signaling) return;
     if (track && !this.#camera) {
       const encryption = this.#e2ee?.media ?? null;
-      this.#camera = await PublishConnection.open(this.#signaling, 'camera', track, this.#iceServers, encryption);
+      this.#camera = await PublishConnection.open(this.#signaling, 'camera', track, BRIDGE_ICE_SERVERS, encryption);
       if (this.#path?.bridgePaused) await this.#camera.replaceTrack(null);
     } else if (!this.#path?.bridgePaused) await this.#camera?.replaceTrack(track);
     // Peer to peer too: a camera switched off must stop going to the peer as well.
@@ -248,7 +258,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       {
         signaling,
         receive,
-        iceServers: this.#iceServers,
+        choice: this.#p2pChoice,
         encryption,
         microphone: () => this.#microphoneTrack,
         camera: () => this.#cameraTrack,
@@ -266,6 +276,10 @@ export class Conference extends Emitter<ConferenceEvents> {
     );
     this.#path = path;
     path.on('changed', (info) => this.emit('media-path', info));
+  }
+
+  get #p2pChoice(): P2pMode {
+    return this.options.p2p ?? 'off';
   }
 
   #serverHost(): string {
@@ -286,7 +300,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#e2ee = session;
     session.on('status', (status) => this.emit('e2ee', status));
     session.on('data', (from, data) => this.#onData(from, data));
-    session.setParticipants(this.#participants.keys());
+    session.setRoster(this.#order);
     session.start().catch(() => {});
   }
 
@@ -298,8 +312,10 @@ export class Conference extends Emitter<ConferenceEvents> {
     switch (event.type) {
       case 'member-joined': {
         const participant = participantFromInfo(event.member);
+        if (this.#participants.has(participant.id) || participant.id === this.#selfId) return;
         this.#participants.set(participant.id, participant);
-        this.#e2ee?.setParticipants(this.#participants.keys());
+        this.#order.push(participant.id);
+        this.#e2ee?.setRoster(this.#order);
         this.emit('participant-joined', participant);
         return;
       }
@@ -307,7 +323,8 @@ export class Conference extends Emitter<ConferenceEvents> {
         const participant = this.#participants.get(event.memberId);
         if (!participant) return;
         this.#participants.delete(event.memberId);
-        this.#e2ee?.setParticipants(this.#participants.keys());
+        this.#order = this.#order.filter((id) => id !== event.memberId);
+        this.#e2ee?.setRoster(this.#order);
         this.#view.forget(event.memberId);
         this.emit('participant-left', participant);
         return;
@@ -412,9 +429,8 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 }
 
-function toRtcIceServer(server: IceServerInfo): RTCIceServer {
-  return { urls: server.urls, ...(server.username ? { username: server.username, credential: server.credential } : {}) };
-}
+/** The bridge is reached on the server's own candidates; TURN is only for peer to peer. */
+const BRIDGE_ICE_SERVERS: RTCIceServer[] = [];
 
 function toConferenceError(error: unknown): ConferenceError {
   if (error instanceof ConferenceError) return error;

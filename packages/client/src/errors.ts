@@ -12,7 +12,9 @@ export type ConferenceErrorCode =
   /** The meeting is end-to-end encrypted and this browser cannot encrypt media. */
   | 'e2ee-unsupported'
   /** A meeting without E2EE was asked for, and the server only hosts encrypted meetings. */
-  | 'e2ee-required';
+  | 'e2ee-required'
+  /** The server said the meeting is not end-to-end encrypted, and we did not choose that. */
+  | 'e2ee-downgrade';
 
 export class ConferenceError extends Error {
   readonly code: ConferenceErrorCode;

@@ -1,4 +1,5 @@
-import type { ServerMessage } from '@sotto/protocol';
+import type { IceServerInfo, P2pMode, ServerMessage } from '@sotto/protocol';
+import { strictest } from '@sotto/protocol';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
 import { P2pConnection } from './p2p-connection.ts';
@@ -27,7 +28,8 @@ export interface MediaPathEvents extends Record<string, unknown[]> {
 export interface MediaPathHost {
   signaling: SignalingClient;
   receive: ReceiveConnection;
-  iceServers: RTCIceServer[];
+  /** How far the person allowed peer to peer: never exceeded, whatever the server says. */
+  choice: P2pMode;
   encryption: MediaEncryption | null;
   microphone(): MediaStreamTrack | null;
   camera(): MediaStreamTrack | null;
@@ -75,8 +77,14 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
       if (this.#p2p?.session === event.session) this.#p2p.handleSignal(event);
       return;
     }
-    if (event.path === 'p2p') this.#startPeerToPeer(event).catch(() => {});
-    else this.#backToBridge().catch(() => {});
+    if (event.path !== 'p2p') {
+      this.#backToBridge().catch(() => {});
+      return;
+    }
+    const mode = strictest(this.#host.choice, event.mode);
+    // A server asking for more than we allowed gets no peer connection at all (off), or a relay-only one.
+    if (mode === 'off') return;
+    this.#startPeerToPeer({ ...event, mode }).catch(() => {});
   }
 
   /** Our microphone or camera changed: the peer connection sends the new track too. */
@@ -94,15 +102,16 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
     this.#p2p = null;
   }
 
-  async #startPeerToPeer(event: Extract<PathEvent, { path: 'p2p' }>): Promise<void> {
+  async #startPeerToPeer(event: Extract<PathEvent, { path: 'p2p' }> & { mode: 'relay' | 'direct' }): Promise<void> {
     this.#p2p?.close();
     const host = this.#host;
     const p2p = new P2pConnection({
       signaling: host.signaling,
       session: event.session,
+      peer: event.peer,
       mode: event.mode,
       offerer: event.offerer,
-      iceServers: host.iceServers,
+      iceServers: event.iceServers.map(toRtcIceServer),
       encryption: host.encryption,
       microphone: host.microphone(),
       camera: host.camera(),
@@ -151,4 +160,8 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
     this.#info = info;
     this.emit('changed', info);
   }
+}
+
+function toRtcIceServer(server: IceServerInfo): RTCIceServer {
+  return { urls: server.urls, ...(server.username ? { username: server.username, credential: server.credential } : {}) };
 }

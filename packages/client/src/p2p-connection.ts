@@ -1,4 +1,5 @@
 import type { P2pMode } from '@sotto/protocol';
+import { relayOnlyCandidate, relayOnlySdp } from '@sotto/protocol';
 import { preferVp8 } from './codec-preferences.ts';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
@@ -12,6 +13,8 @@ export interface PeerSignal {
 export interface P2pConnectionOptions {
   signaling: SignalingClient;
   session: number;
+  /** The other participant: the only member whose frames our receivers here accept. */
+  peer: string;
   mode: Exclude<P2pMode, 'off'>;
   offerer: boolean;
   iceServers: RTCIceServer[];
@@ -54,14 +57,17 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
     // Synchronously in ontrack: a receiver transform set any later can be skipped by the browser.
     this.pc.ontrack = (e) => {
       const kind = e.track.kind as 'audio' | 'video';
-      options.encryption?.protectReceiver(e.receiver, kind);
+      this.#protectReceiver(e.receiver, kind);
       // The answering side's senders are born with the remote offer: protect them here too.
       this.#prepareSender(e.transceiver, kind);
     };
     this.pc.onicecandidate = (e) => {
       // mDNS names cannot be resolved by the other browser in every network; they add nothing.
       if (!e.candidate?.candidate || e.candidate.candidate.includes('.local')) return;
-      this.#send({ candidate: { candidate: e.candidate.candidate, mid: e.candidate.sdpMid ?? '0' } });
+      // Relay mode: only relay candidates, their related (own) address blanked — here, not only
+      // on the server, so a server that passed everything on still learns the peer nothing.
+      const candidate = options.mode === 'relay' ? relayOnlyCandidate(e.candidate.candidate) : e.candidate.candidate;
+      if (candidate) this.#send({ candidate: { candidate, mid: e.candidate.sdpMid ?? '0' } });
     };
     this.pc.onconnectionstatechange = () => {
       if (this.pc.connectionState === 'failed') this.emit('failed');
@@ -70,12 +76,12 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
       for (const kind of ['audio', 'video'] as const) {
         const transceiver = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
         // The offerer's receivers exist from here on; ontrack (at the answer) would be too late.
-        options.encryption?.protectReceiver(transceiver.receiver, kind);
+        this.#protectReceiver(transceiver.receiver, kind);
         this.#prepareSender(transceiver, kind);
       }
       this.#enqueue(async () => {
         await this.pc.setLocalDescription(await this.pc.createOffer());
-        this.#send({ description: { type: 'offer', sdp: this.pc.localDescription?.sdp ?? '' } });
+        this.#send({ description: { type: 'offer', sdp: this.#outgoingSdp() } });
       });
     }
   }
@@ -137,6 +143,16 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
     this.pc.close();
   }
 
+  #protectReceiver(receiver: RTCRtpReceiver, kind: 'audio' | 'video'): void {
+    this.#options.encryption?.protectReceiver(receiver, kind);
+    this.#options.encryption?.bindReceiver(receiver, this.#options.peer);
+  }
+
+  #outgoingSdp(): string {
+    const sdp = this.pc.localDescription?.sdp ?? '';
+    return this.#options.mode === 'relay' ? relayOnlySdp(sdp) : sdp;
+  }
+
   #prepareSender(transceiver: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
     if (this.#prepared.has(transceiver)) return;
     this.#prepared.add(transceiver);
@@ -158,7 +174,7 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
       this.#prepareSender(transceiver, kind);
     }
     await this.pc.setLocalDescription(await this.pc.createAnswer());
-    this.#send({ description: { type: 'answer', sdp: this.pc.localDescription?.sdp ?? '' } });
+    this.#send({ description: { type: 'answer', sdp: this.#outgoingSdp() } });
   }
 
   #enqueue(job: () => Promise<void>): void {

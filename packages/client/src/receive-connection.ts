@@ -121,6 +121,13 @@ export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
 
   #emitSlots(): void {
     const byMid = new Map(this.pc.getTransceivers().map((t) => [t.mid, t]));
+    // Each receiver accepts frames only from the member the server says it carries now: a frame
+    // under another member's key (the SFU relabelling who is who) never reaches the decoder.
+    const owner = new Map(this.#slotTable.map((s) => [s.mid, s.memberId]));
+    for (const transceiver of byMid.values()) {
+      if (transceiver.mid !== MICROPHONE_MID)
+        this.#encryption?.bindReceiver(transceiver.receiver, owner.get(transceiver.mid ?? '') ?? null);
+    }
     const resolved: RemoteSlot[] = [];
     for (const slot of this.#slotTable) {
       const transceiver = byMid.get(slot.mid);

@@ -1,9 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FrameKind } from '../src/e2ee/frame-crypto.ts';
 import { clearPrefixLength, decryptFrame, encryptFrame, frameKid } from '../src/e2ee/frame-crypto.ts';
 import { MediaKeyRing } from '../src/e2ee/media-key-ring.ts';
 import { makeKid } from '../src/e2ee/mls-sframe-keys.ts';
-import { encodeSFrameHeader, SFrameError } from '../src/e2ee/sframe.ts';
+import { encodeSFrameHeader, SFrameError, sframeEncrypt } from '../src/e2ee/sframe.ts';
 
 const EPOCH = 5n;
 const ALICE = 0;
@@ -12,10 +12,18 @@ const BOB = 3;
 /** A fresh copy each time: the ring wipes its secret when it forgets an epoch. */
 const secret = (fill: number) => new Uint8Array(16).fill(fill);
 
-/** A ring for `ownLeaf` in EPOCH, whose members are ALICE and BOB. */
-async function ring(ownLeaf: number, fill = 0x42, members: readonly number[] = [ALICE, BOB]): Promise<MediaKeyRing> {
+/** Each leaf's member id. */
+const identity = (leaf: number) => `member-${leaf}`;
+
+/** A ring for `ownLeaf` in EPOCH, whose members are `leaves` (ALICE and BOB unless told). */
+async function ring(ownLeaf: number, fill = 0x42, leaves: readonly number[] = [ALICE, BOB]): Promise<MediaKeyRing> {
   const keys = new MediaKeyRing();
-  await keys.setEpoch(EPOCH, secret(fill), ownLeaf, members);
+  await keys.setEpoch(
+    EPOCH,
+    secret(fill),
+    ownLeaf,
+    leaves.map((leafIndex) => ({ leafIndex, identity: identity(leafIndex) })),
+  );
   return keys;
 }
 
@@ -25,6 +33,10 @@ function frame(length: number, first: number): Uint8Array {
   if (length > 0) bytes[0] = first;
   return bytes;
 }
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 const KEY_FRAME = 0x10; // bit 0 clear: VP8 key frame
 const DELTA_FRAME = 0x11; // bit 0 set: VP8 delta frame
@@ -230,9 +242,87 @@ describe('frames too short to carry their clear prefix', () => {
   it('are not encrypted (real VP8 frames are never that short)', async () => {
     const secret = crypto.getRandomValues(new Uint8Array(16));
     const ring = new MediaKeyRing();
-    await ring.setEpoch(1n, secret, 0, [0]);
+    await ring.setEpoch(1n, secret, 0, [{ leafIndex: 0, identity: 'member-0' }]);
     expect(await encryptFrame(ring, 'video', new Uint8Array([0, 1, 2, 3, 4]))).toBeNull();
     expect(await encryptFrame(ring, 'video', new Uint8Array([1, 2]))).toBeNull();
     expect(await encryptFrame(ring, 'video', new Uint8Array([1, 2, 3]))).not.toBeNull();
+  });
+});
+
+describe('decryptFrame: whose frame, and only once', () => {
+  const audio = () => frame(160, 0x78);
+
+  /** Alice's audio frame with counter `ctr`, sealed under her key of EPOCH. */
+  async function aliceFrameAt(ctr: bigint): Promise<Uint8Array> {
+    const key = await (await ring(ALICE)).keyFor(makeKid(ALICE, EPOCH));
+    if (!key) throw new Error('expected a key');
+    const plain = audio();
+    const sealedPart = await sframeEncrypt(key, ctr, plain.subarray(0, 1), plain.subarray(1));
+    return Uint8Array.from([...plain.subarray(0, 1), ...sealedPart]);
+  }
+
+  it("refuses a frame from another member than the receiver's, without deriving or decrypting", async () => {
+    const alice = await ring(ALICE);
+    const fromBob = await sealed('audio', audio(), await ring(BOB));
+    const deriveKey = vi.spyOn(globalThis.crypto.subtle, 'deriveKey');
+    const decrypt = vi.spyOn(globalThis.crypto.subtle, 'decrypt');
+    // Alice's receiver bound to someone other than Bob (here herself, or another member id).
+    await expectSFrameError(decryptFrame(alice, 'audio', fromBob, identity(ALICE)), 'wrong-sender');
+    await expectSFrameError(decryptFrame(alice, 'audio', fromBob, 'someone-else'), 'wrong-sender');
+    expect(deriveKey).not.toHaveBeenCalled();
+    expect(decrypt).not.toHaveBeenCalled();
+    vi.restoreAllMocks();
+    // Refusing it did not use up its counter: on the right receiver it decrypts.
+    expect(await decryptFrame(alice, 'audio', fromBob, identity(BOB))).toEqual(audio());
+  });
+
+  it('accepts any member of the epoch when no sender is expected (bots)', async () => {
+    const bob = await ring(BOB);
+    expect(await decryptFrame(bob, 'audio', await sealed('audio', audio()))).toEqual(audio());
+  });
+
+  it("says 'unknown-key' rather than 'wrong-sender' for a KID nobody in the epoch has", async () => {
+    const bobAlone = await ring(BOB, 0x42, [BOB]);
+    await expectSFrameError(decryptFrame(bobAlone, 'audio', await sealed('audio', audio()), identity(BOB)), 'unknown-key');
+  });
+
+  it('refuses the same frame delivered a second time, on any receiver', async () => {
+    const bob = await ring(BOB);
+    const alice = await ring(ALICE);
+    const first = await sealed('audio', audio(), alice);
+    const second = await sealed('video', frame(400, DELTA_FRAME), alice);
+    expect(await decryptFrame(bob, 'audio', first, identity(ALICE))).toEqual(audio());
+    await expectSFrameError(decryptFrame(bob, 'audio', first, identity(ALICE)), 'replayed');
+    await expectSFrameError(decryptFrame(bob, 'audio', first), 'replayed');
+    // Audio and video share the sender's counter and its window.
+    expect(await decryptFrame(bob, 'video', second, identity(ALICE))).toEqual(frame(400, DELTA_FRAME));
+    await expectSFrameError(decryptFrame(bob, 'video', second), 'replayed');
+  });
+
+  it('lets only one of two copies decrypted at the same time through', async () => {
+    const bob = await ring(BOB);
+    const copy = await sealed('audio', audio());
+    const results = await Promise.allSettled([decryptFrame(bob, 'audio', copy), decryptFrame(bob, 'audio', copy)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const refused = results.find((r) => r.status === 'rejected');
+    expect((refused as PromiseRejectedResult).reason).toMatchObject({ code: 'replayed' });
+  });
+
+  it('does not let a forged frame burn the counter it claims', async () => {
+    const bob = await ring(BOB);
+    const genuine = await sealed('audio', audio());
+    const forged = genuine.slice();
+    forged[forged.length - 1] = (forged[forged.length - 1] as number) ^ 0x01;
+    await expectSFrameError(decryptFrame(bob, 'audio', forged), 'auth-failed');
+    await expectSFrameError(decryptFrame(bob, 'audio', forged), 'auth-failed');
+    expect(await decryptFrame(bob, 'audio', genuine)).toEqual(audio());
+  });
+
+  it('refuses a frame older than the replay window', async () => {
+    const bob = await ring(BOB);
+    const old = await aliceFrameAt(10n);
+    expect(await decryptFrame(bob, 'audio', await aliceFrameAt(10n + 4096n))).toEqual(audio());
+    await expectSFrameError(decryptFrame(bob, 'audio', old), 'replayed');
+    expect(await decryptFrame(bob, 'audio', await aliceFrameAt(11n))).toEqual(audio());
   });
 });

@@ -1,90 +1,9 @@
-import type { ServerMessage } from '@sotto/protocol';
 import { describe, expect, it } from 'vitest';
-import { MlsDeliveryService } from '../../server/src/conference/mls-delivery-service.ts';
 import { fromBase64 } from '../src/e2ee/base64.ts';
 import type { EpochKeys, MlsRequest } from '../src/e2ee/key-agreement.ts';
 import { KeyAgreement } from '../src/e2ee/key-agreement.ts';
 import { mlsWireFormat } from '../src/e2ee/mls-group.ts';
-
-type Event = Parameters<KeyAgreement['handle']>[0];
-
-/**
- * Members wired to the real delivery service over an in-memory "network" that delivers each
- * member's messages in order. `drop` lets a test lose messages on the way to one member.
- */
-class Meeting {
-  readonly ds: MlsDeliveryService;
-  readonly members = new Map<string, KeyAgreement>();
-  readonly latest = new Map<string, EpochKeys>();
-  readonly relayed: string[] = [];
-  readonly received: Array<[string, string, string]> = [];
-  drop: ((to: string, message: ServerMessage) => boolean) | null = null;
-
-  constructor() {
-    this.ds = new MlsDeliveryService((to, message) => this.#deliver(to, message));
-  }
-
-  async join(id: string): Promise<KeyAgreement> {
-    const member = new KeyAgreement(id, (request) => this.#request(id, request));
-    this.members.set(id, member);
-    member.on('epoch', (keys) => this.latest.set(id, keys));
-    member.on('message', (from, data) => this.received.push([id, from, new TextDecoder().decode(data)]));
-    this.ds.memberJoined(id);
-    await member.start();
-    return member;
-  }
-
-  leave(id: string): void {
-    this.members.get(id)?.close();
-    this.members.delete(id);
-    this.latest.delete(id);
-    this.ds.memberLeft(id);
-  }
-
-  /** Waits until every member is at the same epoch and holds the whole roster. */
-  async converged(timeoutMs = 10_000): Promise<EpochKeys[]> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const keys = [...this.members.keys()].map((id) => this.latest.get(id));
-      const first = keys[0];
-      const done =
-        first &&
-        keys.every((k) => k && k.epoch === first.epoch && k.members.length === this.members.size) &&
-        this.ds.epoch === Number(first.epoch);
-      if (done) return keys as EpochKeys[];
-      if (Date.now() > deadline) {
-        throw new Error(
-          `no convergence: ${JSON.stringify([...this.latest].map(([id, k]) => [id, String(k.epoch), k.members.length]))}`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-
-  async #request(from: string, request: MlsRequest): Promise<unknown> {
-    await Promise.resolve();
-    switch (request.type) {
-      case 'mls-key-package':
-        return this.ds.keyPackage(from, request.keyPackage);
-      case 'mls-create':
-        return this.ds.create(from);
-      case 'mls-commit':
-        return this.ds.commit(from, request);
-      case 'relay':
-        this.relayed.push(request.payload);
-        for (const id of this.members.keys()) {
-          if (id !== from) this.#deliver(id, { type: 'relay', from, payload: request.payload });
-        }
-        return {};
-    }
-  }
-
-  #deliver(to: string, message: ServerMessage): void {
-    if (this.drop?.(to, message)) return;
-    const member = this.members.get(to);
-    if (member) member.handle(message as Event);
-  }
-}
+import { Meeting } from './helpers/mls-meeting.ts';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 

@@ -5,4 +5,5 @@ export * from './limits.ts';
 export * from './mls-messages.ts';
 export * from './p2p-messages.ts';
 export * from './parse.ts';
+export * from './relay-only.ts';
 export * from './server-messages.ts';

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { MemberId, RequestId, Sdp } from './common.ts';
+import { IceServerInfo, MemberId, RequestId, Sdp } from './common.ts';
 
 /**
  * Media between exactly two participants can go peer to peer (docs/media-path.md):
@@ -10,6 +10,12 @@ import { MemberId, RequestId, Sdp } from './common.ts';
  */
 export const P2pMode = v.picklist(['off', 'relay', 'direct']);
 export type P2pMode = v.InferOutput<typeof P2pMode>;
+
+const PRIVACY_ORDER: readonly P2pMode[] = ['off', 'relay', 'direct'];
+/** The most private of several modes. */
+export function strictest(...modes: P2pMode[]): P2pMode {
+  return PRIVACY_ORDER[Math.min(...modes.map((m) => PRIVACY_ORDER.indexOf(m)))] as P2pMode;
+}
 
 const Session = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(2 ** 31 - 1));
 const Description = v.object({ type: v.picklist(['offer', 'answer']), sdp: Sdp });
@@ -29,7 +35,9 @@ export const P2pSignal = v.object({
 
 /**
  * Where the member's media goes now. `p2p`: connect to `peer` (the `offerer` makes the offer);
- * keep the bridge connections open but idle. `bridge`: everything through the server again.
+ * keep the bridge connections open but idle; `iceServers` holds short-lived TURN credentials for
+ * this session (only these two members ever get any). `bridge`: everything through the server.
+ * A client never goes further than its own choice, whatever `mode` says.
  */
 export const MediaPath = v.variant('path', [
   v.object({ type: v.literal('media-path'), path: v.literal('bridge') }),
@@ -40,6 +48,7 @@ export const MediaPath = v.variant('path', [
     peer: MemberId,
     mode: v.picklist(['relay', 'direct']),
     offerer: v.boolean(),
+    iceServers: v.pipe(v.array(IceServerInfo), v.maxLength(4)),
   }),
 ]);
 

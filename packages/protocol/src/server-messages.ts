@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { IceServerInfo, MediaKind, MemberId, MemberInfo, RequestId, Sdp } from './common.ts';
+import { MediaKind, MemberId, MemberInfo, RequestId, Sdp } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
 import { MlsCommitEvent, MlsTask, MlsWelcome } from './mls-messages.ts';
 import { MediaPath, P2pSignalEvent } from './p2p-messages.ts';
@@ -95,7 +95,6 @@ export type HelloResult = v.InferOutput<typeof HelloResult>;
 export const JoinResult = v.object({
   self: MemberInfo,
   members: v.array(MemberInfo),
-  iceServers: v.array(IceServerInfo),
   /** The meeting is end-to-end encrypted: media and messages need the MLS group's keys. */
   e2ee: v.boolean(),
 });

@@ -415,7 +415,6 @@ describe('parseResult', () => {
     const result = {
       self: { id: 'me', name: 'Me', audioMuted: false, videoMuted: false },
       members: [{ id: 'you', name: 'You', audioMuted: true, videoMuted: false }],
-      iceServers: [{ urls: ['stun:stun.example.org'] }, { urls: ['turn:t.example.org'], username: 'u', credential: 'c' }],
       e2ee: true,
     };
     expect(parseResult(JoinResult, result)).toEqual(result);
@@ -424,7 +423,7 @@ describe('parseResult', () => {
   it('throws naming the bad field', () => {
     expect(() => parseResult(HelloResult, { protocol: '1', server: 'x' })).toThrow(/^invalid reply: protocol: /);
     expect(() => parseResult(PublishResult, { sdp: 'short' })).toThrow(/^invalid reply: sdp: /);
-    expect(() => parseResult(JoinResult, { self: {}, members: [], iceServers: [] })).toThrow(/invalid reply: self\.id: /);
+    expect(() => parseResult(JoinResult, { self: {}, members: [] })).toThrow(/invalid reply: self\.id: /);
   });
 
   it('throws for a missing result', () => {

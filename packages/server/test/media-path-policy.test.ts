@@ -1,12 +1,17 @@
 import type { ServerMessage } from '@sotto/protocol';
+import { relayOnlyCandidate, relayOnlySdp, strictest } from '@sotto/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MediaPathPolicy, strictest } from '../src/conference/media-path-policy.ts';
-import { relayOnlyCandidate, relayOnlySdp } from '../src/conference/p2p-sanitizer.ts';
+import { MediaPathPolicy } from '../src/conference/media-path-policy.ts';
 import { ProtocolError } from '../src/errors.ts';
 
-function setup(mode: 'off' | 'relay' | 'direct') {
+const turnFor = (id: string) => [{ urls: ['turn:turn.test:3478'], username: `exp:${id}`, credential: `hmac-${id}` }];
+
+function setup(mode: 'off' | 'relay' | 'direct', withTurn = true) {
   const sent: Array<[string, ServerMessage]> = [];
-  const policy = new MediaPathPolicy(mode, (id, m) => sent.push([id, m]), 1000);
+  const policy = new MediaPathPolicy(mode, (id, m) => sent.push([id, m]), {
+    delayMs: 1000,
+    ...(withTurn ? { credentials: turnFor } : {}),
+  });
   return { policy, sent, take: () => sent.splice(0) };
 }
 
@@ -27,10 +32,24 @@ describe('MediaPathPolicy', () => {
     vi.advanceTimersByTime(999);
     expect(take()).toEqual([]);
     vi.advanceTimersByTime(1);
+    // Each of the two gets TURN credentials of its own, with the session, and nobody else any.
     expect(take()).toEqual([
-      ['a', { type: 'media-path', path: 'p2p', session: 1, peer: 'b', mode: 'direct', offerer: true }],
-      ['b', { type: 'media-path', path: 'p2p', session: 1, peer: 'a', mode: 'direct', offerer: false }],
+      ['a', { type: 'media-path', path: 'p2p', session: 1, peer: 'b', mode: 'direct', offerer: true, iceServers: turnFor('a') }],
+      ['b', { type: 'media-path', path: 'p2p', session: 1, peer: 'a', mode: 'direct', offerer: false, iceServers: turnFor('b') }],
     ]);
+  });
+
+  it('relay without TURN counts as off: nobody is sent into a peer-to-peer session that cannot connect', () => {
+    const { policy, take } = setup('relay', false);
+    policy.memberJoined('a', 'relay');
+    policy.memberJoined('b', 'relay');
+    vi.advanceTimersByTime(5000);
+    expect(take()).toEqual([]);
+    const direct = setup('direct', false);
+    direct.policy.memberJoined('a', 'direct');
+    direct.policy.memberJoined('b', 'direct');
+    vi.advanceTimersByTime(1000);
+    expect(direct.take()[0]?.[1]).toMatchObject({ path: 'p2p', mode: 'direct', iceServers: [] });
   });
 
   it('a third member sends the pair back to the bridge at once; two again → peer to peer again', () => {

@@ -85,7 +85,7 @@ describe('configFromArgs', () => {
     expect(config.turn).toEqual({
       urls: ['turn:turn.example.org:3478', 'turns:turn.example.org:5349'],
       secret: 's3cret-s3cret-s3cret',
-      ttlSeconds: 43200,
+      ttlSeconds: 600,
     });
     expect(
       configFromArgs(['--turn-urls', 'turn:t.example.org', '--turn-secret', 'abcdefghijklmnopq', '--turn-ttl', '600'], {}).config

@@ -1,24 +1,65 @@
-import type { E2eeStatus } from '@sotto/client';
-import { useState } from 'preact/hooks';
+import type { E2eeStatus, SasSymbol } from '@sotto/client';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 const LABELS: Record<E2eeStatus['state'], string> = {
   off: 'Not end-to-end encrypted',
   joining: 'Setting up encryption…',
   on: 'End-to-end encrypted',
-  rekeying: 'Rekeying…',
-  failed: 'Encryption failed',
+  rekeying: 'Updating keys…',
+  failed: 'Encryption problem',
 };
+
+/** What is happening to our media in each state but `on`, in plain words. */
+function explanation(status: E2eeStatus, nameOf: (id: string) => string): string {
+  const names = (ids: readonly string[]) => ids.map(nameOf).join(', ');
+  if (status.state === 'joining') return 'Waiting for the keys of this meeting. Nothing is sent or shown until then.';
+  if (status.refusal) {
+    return `The server tried to change who holds the keys in a way the meeting does not show (${status.refusal}). It was refused. Your audio and video are not being sent. Leave and tell the others.`;
+  }
+  if (status.hidden.length) {
+    return `The keys are held by someone the meeting does not show (${names(status.hidden)}). Your audio and video are paused, not sent, until this is resolved.`;
+  }
+  if (status.state === 'failed') {
+    return 'The keys could not be agreed in time. Your audio and video stay encrypted, but the others may not be able to see or hear you, nor you them.';
+  }
+  if (status.waiting.length) {
+    return `Giving the keys to ${names(status.waiting)}. Until then they cannot see or hear anything; everyone else is still encrypted.`;
+  }
+  return '';
+}
 
 /**
  * The meeting bar's encryption badge and its verification panel: the short authentication
- * string everyone compares out loud. "Verified" holds only for the epoch it was confirmed in —
- * a join or leave changes the code, and it must be compared again.
+ * string everyone compares out loud, and who holds the keys. The lock shows only when the group
+ * is exactly the people shown. "Verified" holds only for the code it was confirmed for — a join
+ * or leave changes the code, and it must be compared again.
  */
-export function EncryptionStatus({ status }: { status: E2eeStatus }) {
+export function EncryptionStatus({
+  status,
+  nameOf,
+  onNewCode,
+}: {
+  status: E2eeStatus;
+  nameOf: (id: string) => string;
+  onNewCode: () => void;
+}) {
   const [open, setOpen] = useState(false);
-  const [verifiedEpoch, setVerifiedEpoch] = useState<bigint | null>(null);
-  const verified = status.state === 'on' && status.epoch !== null && status.epoch === verifiedEpoch;
+  const [verifiedCode, setVerifiedCode] = useState<string | null>(null);
+  const code = status.sas ? codeText(status.sas) : null;
+  const previousCode = useRef<string | null>(null);
+  const [changed, setChanged] = useState(false);
+  useEffect(() => {
+    if (code === null || code === previousCode.current) return;
+    if (previousCode.current !== null) {
+      setChanged(true);
+      onNewCode();
+    }
+    previousCode.current = code;
+  }, [code]);
+  const on = status.state === 'on';
+  const verified = on && code !== null && code === verifiedCode;
   const label = verified ? 'Encrypted · verified' : LABELS[status.state];
+  const warning = status.state === 'off' || status.state === 'failed' || status.hidden.length > 0;
   return (
     <>
       <button
@@ -29,7 +70,7 @@ export function EncryptionStatus({ status }: { status: E2eeStatus }) {
         aria-expanded={open}
         onClick={() => setOpen(!open)}
       >
-        <span aria-hidden="true">{status.state === 'off' || status.state === 'failed' ? '⚠️' : '🔒'}</span> {label}
+        <span aria-hidden="true">{on ? '🔒' : warning ? '⚠️' : '⏳'}</span> {label}
       </button>
       {open && (
         <section class="e2ee-panel" aria-label="Encryption">
@@ -40,12 +81,17 @@ export function EncryptionStatus({ status }: { status: E2eeStatus }) {
             </p>
           ) : (
             <>
-              <p>
-                Audio, video and messages are encrypted on your device with keys that only the people in this meeting hold; the
-                server passes on ciphertext it cannot read. To be sure nobody else joined the key exchange, compare these symbols
-                with everyone — out loud, or on another channel.
-              </p>
-              {status.sas ? (
+              {on ? (
+                <p>
+                  Audio, video and messages are encrypted on your device with keys that only the people in this meeting hold; the
+                  server passes on ciphertext it cannot read. To be sure nobody else joined the key exchange, compare the code
+                  with everyone — out loud, or on another channel.
+                </p>
+              ) : (
+                <p class="e2ee-explanation">{explanation(status, nameOf)}</p>
+              )}
+              {changed && code !== null && !verified && <p class="notice warning">New code: compare again.</p>}
+              {code !== null && status.sas ? (
                 <ol class="sas" aria-label="Verification code">
                   {status.sas.map((s, i) => (
                     <li key={i}>
@@ -57,16 +103,33 @@ export function EncryptionStatus({ status }: { status: E2eeStatus }) {
                   ))}
                 </ol>
               ) : (
-                <p class="hint">The code appears once you have the meeting's keys.</p>
+                <p class="hint">
+                  {status.epoch === null
+                    ? 'The code appears once you have the meeting’s keys.'
+                    : 'Agreeing on the code with everyone…'}
+                </p>
               )}
               <p class="hint">
                 The code changes whenever someone joins or leaves
                 {status.epoch !== null ? ` (key epoch ${status.epoch})` : ''}.
               </p>
-              {status.state === 'on' && !verified && (
-                <button type="button" class="primary" onClick={() => setVerifiedEpoch(status.epoch)}>
+              {on && code !== null && !verified && (
+                <button type="button" class="primary" onClick={() => setVerifiedCode(code)}>
                   Everyone sees the same code
                 </button>
+              )}
+              {status.groupMembers.length > 0 && (
+                <>
+                  <h3>Who holds the keys</h3>
+                  <ul class="key-holders" aria-label="Who holds the keys">
+                    {status.groupMembers.map((id) => (
+                      <li key={id} data-hidden={status.hidden.includes(id)}>
+                        {nameOf(id)}
+                        {status.hidden.includes(id) ? ' — not shown in the meeting' : ''}
+                      </li>
+                    ))}
+                  </ul>
+                </>
               )}
             </>
           )}
@@ -74,4 +137,8 @@ export function EncryptionStatus({ status }: { status: E2eeStatus }) {
       )}
     </>
   );
+}
+
+function codeText(sas: readonly SasSymbol[]): string {
+  return sas.map((s) => s.name).join(' ');
 }

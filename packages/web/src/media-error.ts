@@ -22,6 +22,8 @@ export function explain(error: unknown): string {
       return 'This meeting is end-to-end encrypted, and this browser cannot encrypt audio and video. Join with a current Chrome, Edge, Safari or Firefox. Nothing was sent.';
     case 'e2ee-required':
       return 'This server only hosts end-to-end encrypted meetings.';
+    case 'e2ee-downgrade':
+      return error.message;
     case 'media-failed':
       return `Audio and video could not connect: ${error.message}.`;
     default:

@@ -1,4 +1,4 @@
-import type { MediaPathInfo } from '@sotto/client';
+import type { E2eeState, MediaPathInfo } from '@sotto/client';
 import { useState } from 'preact/hooks';
 
 export function pathLabel(info: MediaPathInfo): string {
@@ -11,11 +11,16 @@ export function pathLabel(info: MediaPathInfo): string {
  * The meeting bar's media-path indicator: where our audio and video go right now, and — on
  * click — who can see what on that path.
  */
-export function MediaPathStatus({ info, peerName, encrypted }: { info: MediaPathInfo; peerName: string; encrypted: boolean }) {
+export function MediaPathStatus({ info, peerName, e2ee }: { info: MediaPathInfo; peerName: string; e2ee: E2eeState }) {
   const [open, setOpen] = useState(false);
-  const content = encrypted
-    ? 'It stays end-to-end encrypted: only the participants can see and hear it.'
-    : 'This meeting is not end-to-end encrypted.';
+  const encrypted = e2ee === 'on';
+  // Only state `on` means exactly the people shown hold the keys; say nothing stronger before.
+  const content =
+    e2ee === 'on'
+      ? 'It stays end-to-end encrypted: only the participants can see and hear it.'
+      : e2ee === 'off'
+        ? 'This meeting is not end-to-end encrypted.'
+        : 'End-to-end encryption is not settled right now (see the encryption badge): what is sent stays encrypted, and nothing is sent while the keys are held by anyone the meeting does not show.';
   return (
     <>
       <button type="button" class="path-badge" data-path={info.path} aria-expanded={open} onClick={() => setOpen(!open)}>
@@ -28,7 +33,7 @@ export function MediaPathStatus({ info, peerName, encrypted }: { info: MediaPath
               Your audio and video go through the server <strong>{info.server}</strong>, which forwards them to the others.{' '}
               {encrypted
                 ? 'With end-to-end encryption it cannot see or hear them; it sees metadata: who takes part, when, and how much data flows.'
-                : 'This meeting is not end-to-end encrypted: the server could see and hear it.'}{' '}
+                : content}{' '}
               Other participants do not learn your IP address.
             </p>
           )}

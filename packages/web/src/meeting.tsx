@@ -173,6 +173,10 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
 
   const count = participants.length + 1;
   const selfId = conference.current?.selfId ?? null;
+  const nameOf = (id: string) =>
+    id === selfId
+      ? `${displayName} (you)`
+      : (participants.find((p) => p.id === id)?.name ?? `someone not in the meeting (${id.slice(0, 6)})`);
   // Speaker view: the pinned person, else the dominant speaker (not ourselves), else the first.
   const focusId =
     layout === 'speaker' ? (pinned ?? (speaker && speaker !== selfId ? speaker : null) ?? participants[0]?.id ?? null) : null;
@@ -184,12 +188,18 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
         <span class="status" data-status={status.kind}>
           {status.kind === 'joining' ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}
         </span>
-        {e2ee && <EncryptionStatus status={e2ee} />}
+        {e2ee && (
+          <EncryptionStatus
+            status={e2ee}
+            nameOf={nameOf}
+            onNewCode={() => notices.show('The verification code changed: compare it again.')}
+          />
+        )}
         {path && (
           <MediaPathStatus
             info={path}
             peerName={participants.find((p) => p.id === path.peer)?.name ?? 'the other person'}
-            encrypted={e2ee?.state !== 'off'}
+            e2ee={e2ee?.state ?? 'joining'}
           />
         )}
       </header>

@@ -7,18 +7,32 @@ import type { FrameKind } from './frame-crypto.ts';
 import { decryptFrame, encryptFrame, frameKid } from './frame-crypto.ts';
 import { MediaKeyRing } from './media-key-ring.ts';
 import { makeKid, parseKid } from './mls-sframe-keys.ts';
-import type { E2eeFrameStats, WorkerRequest } from './worker-messages.ts';
+import { ReceiverBindings } from './receiver-bindings.ts';
+import { SFrameError } from './sframe.ts';
+import type { E2eeFrameStats, TransformOptions, WorkerRequest } from './worker-messages.ts';
 
 /** How long a frame from an epoch we do not have yet may wait for its commit to be processed. */
 const FUTURE_KEY_WAIT_MS = 1000;
 
-type Operation = 'encrypt' | 'decrypt';
 interface EncodedFrame {
   data: ArrayBuffer;
 }
 
 const ring = new MediaKeyRing();
-const stats: E2eeFrameStats = { encrypted: 0, decrypted: 0, dropped: 0, failed: 0, senders: 0, receivers: 0 };
+const bindings = new ReceiverBindings();
+const stats: E2eeFrameStats = {
+  encrypted: 0,
+  decrypted: 0,
+  dropped: 0,
+  withheld: 0,
+  failed: 0,
+  wrongSender: 0,
+  replayed: 0,
+  senders: 0,
+  receivers: 0,
+};
+/** Cleared by the page while the group does not match the roster: nothing leaves then. */
+let sendingAllowed = true;
 /** Until when frames may still wait for the next keys (0: nobody waited since they last came). */
 let waitUntil = 0;
 let keysArrived: () => void = () => {};
@@ -35,15 +49,14 @@ const scope = globalThis as unknown as {
 };
 
 scope.onrtctransform = (event) => {
-  const { operation, kind } = event.transformer.options as { operation: Operation; kind: FrameKind };
-  pipe(event.transformer.readable, event.transformer.writable, operation, kind);
+  pipe(event.transformer.readable, event.transformer.writable, event.transformer.options as TransformOptions);
 };
 
 scope.onmessage = (event) => {
   const request = event.data;
   switch (request.type) {
     case 'epoch':
-      ring.setEpoch(request.epoch, request.secret, request.ownLeafIndex, request.memberLeaves).then(() => {
+      ring.setEpoch(request.epoch, request.secret, request.ownLeafIndex, request.members).then(() => {
         keysArrived();
         waitUntil = 0;
         nextKeys = new Promise<void>((resolve) => {
@@ -52,7 +65,13 @@ scope.onmessage = (event) => {
       });
       return;
     case 'streams':
-      pipe(request.readable, request.writable, request.operation, request.kind);
+      pipe(request.readable, request.writable, request);
+      return;
+    case 'bind':
+      bindings.bind(request.receiverId, request.memberId);
+      return;
+    case 'sending':
+      sendingAllowed = request.allowed;
       return;
     case 'stats':
       scope.postMessage({ type: 'stats', id: request.id, stats });
@@ -63,17 +82,31 @@ scope.onmessage = (event) => {
   }
 };
 
-function pipe(readable: ReadableStream, writable: WritableStream, operation: Operation, kind: FrameKind): void {
-  const transform = operation === 'encrypt' ? encrypt : decrypt;
-  if (operation === 'encrypt') stats.senders++;
-  else stats.receivers++;
+function pipe(readable: ReadableStream, writable: WritableStream, options: TransformOptions): void {
+  const { kind } = options;
+  let transform: (frame: EncodedFrame, out: TransformStreamDefaultController<EncodedFrame>) => Promise<void>;
+  if (options.operation === 'encrypt') {
+    stats.senders++;
+    transform = (frame, out) => encrypt(frame, kind, out);
+  } else {
+    stats.receivers++;
+    transform = (frame, out) => decrypt(frame, kind, options.receiverId, out);
+  }
   readable
-    .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform: (frame, out) => transform(frame, kind, out) }))
+    .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform }))
     .pipeTo(writable)
-    .catch(() => {});
+    .catch(() => {})
+    .then(() => {
+      if (options.operation === 'decrypt') bindings.forget(options.receiverId);
+    });
 }
 
 async function encrypt(frame: EncodedFrame, kind: FrameKind, out: TransformStreamDefaultController<EncodedFrame>) {
+  // Never encrypted, so no counter is spent on a frame nobody may see.
+  if (!sendingAllowed) {
+    stats.withheld++;
+    return;
+  }
   const sealed = await encryptFrame(ring, kind, new Uint8Array(frame.data));
   // No key yet: the frame is dropped, never sent in the clear.
   if (!sealed) {
@@ -85,38 +118,55 @@ async function encrypt(frame: EncodedFrame, kind: FrameKind, out: TransformStrea
   out.enqueue(frame);
 }
 
-async function decrypt(frame: EncodedFrame, kind: FrameKind, out: TransformStreamDefaultController<EncodedFrame>) {
+async function decrypt(
+  frame: EncodedFrame,
+  kind: FrameKind,
+  receiverId: number,
+  out: TransformStreamDefaultController<EncodedFrame>,
+) {
   const data = new Uint8Array(frame.data);
   if (data.length === 0) return;
-  if (await waitForKey(kind, data)) {
-    try {
-      frame.data = (await decryptFrame(ring, kind, data)).buffer as ArrayBuffer;
-      stats.decrypted++;
-      out.enqueue(frame);
-      return;
-    } catch {
-      // Wrong key, forged or clear media: never reaches the decoder.
-    }
+  const sender = await senderOf(kind, data);
+  if (sender === undefined) {
+    stats.failed++;
+    return;
   }
-  stats.failed++;
+  // Only the member this receiver carries (never bound: nobody) is shown on it.
+  if (!(await bindings.admit(receiverId, sender))) {
+    stats.wrongSender++;
+    return;
+  }
+  try {
+    frame.data = (await decryptFrame(ring, kind, data, sender)).buffer as ArrayBuffer;
+    stats.decrypted++;
+    out.enqueue(frame);
+  } catch (error) {
+    // Wrong key, forged, clear or replayed media: never reaches the decoder.
+    const code = error instanceof SFrameError ? error.code : null;
+    if (code === 'replayed') stats.replayed++;
+    else if (code === 'wrong-sender') stats.wrongSender++;
+    else stats.failed++;
+  }
 }
 
 /**
- * A frame from the next epoch can arrive just before we processed the commit that starts it:
- * it waits briefly for those keys rather than being lost (and forcing a key frame).
+ * The member a frame's KID names (undefined: none of our epochs has it). A frame from the next
+ * epoch can arrive just before we processed the commit that starts it: it waits briefly for those
+ * keys rather than being lost (and forcing a key frame).
  */
-async function waitForKey(kind: FrameKind, data: Uint8Array): Promise<boolean> {
+async function senderOf(kind: FrameKind, data: Uint8Array): Promise<string | undefined> {
   const kid = frameKid(kind, data);
-  if (kid === null) return false;
-  if (ring.keyFor(kid)) return true;
+  if (kid === null) return undefined;
+  const known = ring.senderOf(kid);
+  if (known !== undefined) return known;
   const current = ring.currentEpoch;
-  if (current !== null && parseKid(kid).epochLow !== parseKid(makeKid(0, current + 1n)).epochLow) return false;
+  if (current !== null && parseKid(kid).epochLow !== parseKid(makeKid(0, current + 1n)).epochLow) return undefined;
   // One shared wait per key change: once it has run out, later frames are dropped at once instead
   // of each waiting again (which would pile up a backlog of late frames).
   const now = performance.now();
   if (waitUntil === 0) waitUntil = now + FUTURE_KEY_WAIT_MS;
-  if (now >= waitUntil) return false;
+  if (now >= waitUntil) return undefined;
   const timeout = new Promise<void>((resolve) => setTimeout(resolve, waitUntil - now));
   await Promise.race([nextKeys, timeout]);
-  return ring.keyFor(kid) !== undefined;
+  return ring.senderOf(kid);
 }

@@ -32,27 +32,52 @@ export async function encryptFrame(ring: MediaKeyRing, kind: FrameKind, frame: U
 
 /** The KID a protected frame claims, or null if it is not one (for waiting on a future epoch). */
 export function frameKid(kind: FrameKind, data: Uint8Array): bigint | null {
-  const prefixLength = clearPrefixLength(kind, data);
-  if (prefixLength === 0 || data.length <= prefixLength) return null;
-  try {
-    return decodeSFrameHeader(data, prefixLength).kid;
-  } catch {
-    return null;
-  }
+  return frameHeader(kind, data)?.kid ?? null;
 }
 
-/** The original frame; throws SFrameError when it is not ours to read (no key, forged, clear). */
-export async function decryptFrame(ring: MediaKeyRing, kind: FrameKind, data: Uint8Array): Promise<Uint8Array> {
+/**
+ * The original frame; throws SFrameError when it is not ours to read (no key, forged, clear), when
+ * its KID is not `expectedSender`'s (a server passing one member's media off as another's), or
+ * when its counter was accepted before (a replay).
+ */
+export async function decryptFrame(
+  ring: MediaKeyRing,
+  kind: FrameKind,
+  data: Uint8Array,
+  expectedSender?: string,
+): Promise<Uint8Array> {
   const prefixLength = clearPrefixLength(kind, data);
   const prefix = data.subarray(0, prefixLength);
   const sealed = data.subarray(prefixLength);
-  const kid = frameKid(kind, data);
-  if (kid === null) throw new SFrameError('malformed', 'not an SFrame-protected frame');
-  const key = await ring.keyFor(kid);
-  if (!key) throw new SFrameError('unknown-key', 'no key for this frame');
+  const header = frameHeader(kind, data);
+  if (header === null) throw new SFrameError('malformed', 'not an SFrame-protected frame');
+  const sender = ring.senderOf(header.kid);
+  if (sender === undefined) throw new SFrameError('unknown-key', 'no key for this frame');
+  // Checked before any key work. The KID is authenticated with the frame, so a frame that decrypts
+  // is its KID's sender's, whichever receive slot the server delivered it on.
+  if (expectedSender !== undefined && sender !== expectedSender) {
+    throw new SFrameError('wrong-sender', 'frame from another member than this receiver carries');
+  }
+  const pendingKey = ring.keyFor(header.kid);
+  const replay = ring.replayWindow(header.kid);
+  if (!pendingKey || !replay) throw new SFrameError('unknown-key', 'no key for this frame');
+  if (!replay.check(header.ctr)) throw new SFrameError('replayed', 'frame counter already used');
+  const key = await pendingKey;
   const { plaintext } = await sframeDecrypt(() => key, prefix, sealed);
+  // Only an authenticated frame uses up its counter; a copy that raced this one loses here.
+  if (!replay.commit(header.ctr)) throw new SFrameError('replayed', 'frame counter already used');
   const out = new Uint8Array(prefixLength + plaintext.length);
   out.set(prefix);
   out.set(plaintext, prefixLength);
   return out;
+}
+
+function frameHeader(kind: FrameKind, data: Uint8Array): { kid: bigint; ctr: bigint } | null {
+  const prefixLength = clearPrefixLength(kind, data);
+  if (prefixLength === 0 || data.length <= prefixLength) return null;
+  try {
+    return decodeSFrameHeader(data, prefixLength);
+  } catch {
+    return null;
+  }
 }

@@ -1,8 +1,9 @@
 import type { ServerMessage } from '@sotto/protocol';
 import { Emitter } from '../emitter.ts';
 import { fromBase64, toBase64 } from './base64.ts';
+import { allowedTask, commitRefusal, groupRefusal } from './membership-rules.ts';
 import type { GroupMember, MlsGroup } from './mls-group.ts';
-import { epochOf, PendingMember } from './mls-group.ts';
+import { CommitRefused, epochOf, keyPackageLeaf, PendingMember, SigningKey } from './mls-group.ts';
 import { SFRAME_EXPORTER_LABEL, SFRAME_EXPORTER_LENGTH } from './mls-sframe-keys.ts';
 
 /** The MLS requests a member sends to the delivery service (see packages/protocol mls-messages). */
@@ -33,10 +34,15 @@ export interface EpochKeys {
 
 export interface KeyAgreementEvents extends Record<string, unknown[]> {
   epoch: [EpochKeys];
-  /** Application data from another member, decrypted with the group's keys. */
+  /** Application data from another member (its MLS-authenticated id), decrypted with the group's keys. */
   message: [string, Uint8Array];
   /** We lost the group (a commit we could not process) and are joining it again. */
   rejoining: [];
+  /**
+   * A commit or Welcome broke the membership rules (someone not in the meeting, a duplicate, the
+   * wrong committer): it was not applied. The reason is for the person, in plain words.
+   */
+  refused: [string];
 }
 
 type MlsEvent = Extract<ServerMessage, { type: 'mls-task' | 'mls-commit' | 'mls-welcome' | 'relay' }>;
@@ -46,6 +52,9 @@ type MlsEvent = Extract<ServerMessage, { type: 'mls-task' | 'mls-commit' | 'mls-
  * joins it from a Welcome, commits the membership changes the delivery service hands it, and
  * follows everyone else's commits. Events are handled strictly one after another, in the order
  * the server sent them. Runs in browsers and in Node (bots).
+ *
+ * The server is not trusted with membership: every commit and Welcome is checked against the
+ * roster — the participants the meeting announced when the message arrived (membership-rules.ts).
  */
 export class KeyAgreement extends Emitter<KeyAgreementEvents> {
   readonly selfId: string;
@@ -54,15 +63,31 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
   #group: MlsGroup | null = null;
   #queue: Promise<void> = Promise.resolve();
   #closed = false;
+  /** The announced participants in join order, ourselves included (see setRoster). */
+  #roster: readonly string[];
+  /** Our signature key for this whole meeting (a rejoin reuses it). */
+  #signing: Promise<SigningKey> | null = null;
+  /** Every member id seen in our group so far → its signature key (see membership-rules.ts). */
+  readonly #known = new Map<string, string>();
 
   constructor(selfId: string, request: (message: MlsRequest) => Promise<unknown>) {
     super();
     this.selfId = selfId;
     this.#request = request;
+    this.#roster = [selfId];
   }
 
   get epoch(): bigint | null {
     return this.#group?.epoch ?? null;
+  }
+
+  /**
+   * The meeting's participants as announced so far, in join order, ourselves included. Call it
+   * whenever a join or leave is announced, before handing over the MLS events that follow it:
+   * each event is checked against the roster as it was when the event arrived.
+   */
+  setRoster(ids: readonly string[]): void {
+    this.#roster = [...ids];
   }
 
   /** Asks to be added to the group. */
@@ -71,7 +96,8 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
   }
 
   handle(event: MlsEvent): void {
-    this.#enqueue(() => this.#handle(event)).catch(() => {});
+    const roster = this.#roster;
+    this.#enqueue(() => this.#handle(event, roster)).catch(() => {});
   }
 
   /** Encrypts `data` for the group and relays it; the server sees only MLS ciphertext. */
@@ -96,14 +122,14 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
     return run;
   }
 
-  async #handle(event: MlsEvent): Promise<void> {
+  async #handle(event: MlsEvent, roster: readonly string[]): Promise<void> {
     switch (event.type) {
       case 'mls-task':
-        return event.epoch === null ? this.#create() : this.#commit(event.epoch, event.adds, event.removes);
+        return event.epoch === null ? this.#create() : this.#commit(event.epoch, event.adds, event.removes, roster);
       case 'mls-commit':
-        return this.#follow(event.epoch, event.commit);
+        return this.#follow(event.epoch, event.commit, roster);
       case 'mls-welcome':
-        return this.#join(event.welcome);
+        return this.#join(event.welcome, roster);
       case 'relay':
         return this.#receive(event.from, event.payload);
     }
@@ -111,7 +137,8 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
 
   async #sendKeyPackage(): Promise<void> {
     this.#group = null;
-    this.#pending = await PendingMember.generate(this.selfId);
+    this.#signing ??= SigningKey.generate();
+    this.#pending = await PendingMember.generate(this.selfId, await this.#signing);
     await this.#request({ type: 'mls-key-package', keyPackage: toBase64(this.#pending.encoded) });
   }
 
@@ -131,18 +158,29 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
     await this.#enter(group);
   }
 
-  async #commit(epoch: number, adds: Array<{ memberId: string; keyPackage: string }>, removes: string[]): Promise<void> {
+  async #commit(
+    epoch: number,
+    adds: Array<{ memberId: string; keyPackage: string }>,
+    removes: string[],
+    roster: readonly string[],
+  ): Promise<void> {
     const group = this.#group;
     if (!group) return;
     // A task for an epoch our own just-accepted commit already moved past: a newer task follows.
     if (BigInt(epoch) < group.epoch) return;
     if (BigInt(epoch) > group.epoch) return this.#rejoin();
-    const present = new Set(group.members().map((m) => m.identity));
-    const removed = removes.filter((id) => present.has(id));
-    const decoded = adds.map((a) => ({ memberId: a.memberId, keyPackage: safeFromBase64(a.keyPackage) }));
-    const { pending, added, refused } = await group.commit(decoded, removed);
+    const members = group.members();
+    const decoded = adds.map((a) => {
+      const keyPackage = safeFromBase64(a.keyPackage);
+      return { memberId: a.memberId, keyPackage, leaf: keyPackageLeaf(keyPackage) };
+    });
+    const task = allowedTask(decoded, removes, members, roster, this.selfId, this.#known);
+    const present = new Set(members.map((m) => m.identity));
+    const removed = task.removes.filter((id) => present.has(id));
+    const { pending, added, refused: invalid } = await group.commit(task.adds, removed);
+    const refused = [...task.refused, ...invalid];
     // Members we were asked to remove that our tree never had need no commit, but must be cleared.
-    const cleared = removes.filter((id) => !present.has(id));
+    const cleared = task.removes.filter((id) => !present.has(id));
     try {
       await this.#request({
         type: 'mls-commit',
@@ -159,21 +197,25 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
     if (pending) await this.#enter(pending.next);
   }
 
-  async #follow(epoch: number, commit: string): Promise<void> {
+  async #follow(epoch: number, commit: string, roster: readonly string[]): Promise<void> {
     const group = this.#group;
     if (!group || BigInt(epoch) < group.epoch) return; // Not ours yet, or already applied.
     if (BigInt(epoch) > group.epoch) return this.#rejoin(); // We missed a commit.
     let next: MlsGroup;
     try {
-      next = await group.processCommit(safeFromBase64(commit));
-    } catch {
+      next = await group.processCommit(safeFromBase64(commit), (change) =>
+        commitRefusal(change, roster, this.selfId, this.#known),
+      );
+    } catch (error) {
+      // Refused: we stay on the epoch we trust (and send nothing new to anyone outside it).
+      if (error instanceof CommitRefused) return void this.emit('refused', error.message);
       return this.#rejoin();
     }
     if (!next.members().some((m) => m.identity === this.selfId)) return this.#rejoin(); // We were removed.
     await this.#enter(next);
   }
 
-  async #join(welcome: string): Promise<void> {
+  async #join(welcome: string, roster: readonly string[]): Promise<void> {
     if (this.#group || !this.#pending) return;
     let group: MlsGroup;
     try {
@@ -181,6 +223,9 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
     } catch {
       return this.#rejoin();
     }
+    const refusal = groupRefusal(group.members(), roster, this.selfId, this.#known);
+    // Refused: we stay outside, holding no keys; a later Welcome may bring an honest group.
+    if (refusal) return void this.emit('refused', refusal);
     await this.#enter(group);
   }
 
@@ -188,18 +233,23 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
     const group = this.#group;
     const bytes = safeFromBase64(payload);
     if (!group || epochOf(bytes) === null) return;
+    let decrypted: Awaited<ReturnType<MlsGroup['decrypt']>>;
     try {
-      const { data, next } = await group.decrypt(bytes);
-      this.#group = next;
-      this.emit('message', from, data);
+      decrypted = await group.decrypt(bytes);
     } catch {
-      // Not decryptable (an epoch we never had, or forged): dropped.
+      return; // Not decryptable (an epoch we never had, or forged): dropped.
     }
+    this.#group = decrypted.next;
+    // The server says who sent it; MLS proves it. A message relabelled by the server is dropped.
+    if (decrypted.sender.identity !== from) return;
+    this.emit('message', decrypted.sender.identity, decrypted.data);
   }
 
   async #enter(group: MlsGroup): Promise<void> {
     this.#group = group;
     this.#pending = null;
+    for (const member of group.members())
+      if (!this.#known.has(member.identity)) this.#known.set(member.identity, member.signatureKey);
     this.emit('epoch', {
       epoch: group.epoch,
       sframeSecret: await group.exportSecret(SFRAME_EXPORTER_LABEL, SFRAME_EXPORTER_LENGTH),

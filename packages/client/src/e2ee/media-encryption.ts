@@ -1,6 +1,6 @@
 import type { FrameKind } from './frame-crypto.ts';
 import type { EpochKeys } from './key-agreement.ts';
-import type { E2eeFrameStats, WorkerRequest } from './worker-messages.ts';
+import type { E2eeFrameStats, TransformOptions, WorkerRequest } from './worker-messages.ts';
 
 export type EncodedTransformApi = 'script-transform' | 'encoded-streams';
 
@@ -27,6 +27,9 @@ export class MediaEncryption {
   readonly api: EncodedTransformApi;
   readonly #worker: Worker;
   readonly #attached = new WeakSet<RTCRtpSender | RTCRtpReceiver>();
+  /** How the worker names each receiver (in its transform's options and in 'bind'). */
+  readonly #receiverIds = new WeakMap<RTCRtpReceiver, number>();
+  #nextReceiverId = 1;
   readonly #statsReplies = new Map<number, (stats: E2eeFrameStats) => void>();
   #nextStatsId = 1;
 
@@ -50,16 +53,30 @@ export class MediaEncryption {
       epoch: keys.epoch,
       secret: keys.sframeSecret,
       ownLeafIndex: keys.ownLeafIndex,
-      memberLeaves: keys.members.map((m) => m.leafIndex),
+      members: keys.members.map((m) => ({ leafIndex: m.leafIndex, identity: m.identity })),
     });
   }
 
   protectSender(sender: RTCRtpSender, kind: FrameKind): void {
-    this.#attach(sender, 'encrypt', kind);
+    this.#attach(sender, { operation: 'encrypt', kind });
   }
 
   protectReceiver(receiver: RTCRtpReceiver, kind: FrameKind): void {
-    this.#attach(receiver, 'decrypt', kind);
+    this.#attach(receiver, { operation: 'decrypt', kind, receiverId: this.#receiverId(receiver) });
+  }
+
+  /**
+   * The member whose media `receiver` carries (null: nobody's, e.g. a free slot): its frames are
+   * dropped unless their KID is that member's. Until first bound, a receiver shows nothing. May
+   * be called before or after protectReceiver.
+   */
+  bindReceiver(receiver: RTCRtpReceiver, memberId: string | null): void {
+    this.#post({ type: 'bind', receiverId: this.#receiverId(receiver), memberId });
+  }
+
+  /** While false, every frame to send is dropped before encryption (the group is not the roster). */
+  setSendingAllowed(allowed: boolean): void {
+    this.#post({ type: 'sending', allowed });
   }
 
   stats(): Promise<E2eeFrameStats> {
@@ -75,15 +92,24 @@ export class MediaEncryption {
     this.#worker.terminate();
   }
 
-  #attach(target: RTCRtpSender | RTCRtpReceiver, operation: 'encrypt' | 'decrypt', kind: FrameKind): void {
+  #receiverId(receiver: RTCRtpReceiver): number {
+    let id = this.#receiverIds.get(receiver);
+    if (id === undefined) {
+      id = this.#nextReceiverId++;
+      this.#receiverIds.set(receiver, id);
+    }
+    return id;
+  }
+
+  #attach(target: RTCRtpSender | RTCRtpReceiver, options: TransformOptions): void {
     if (this.#attached.has(target)) return;
     this.#attached.add(target);
     if (this.api === 'script-transform') {
-      target.transform = new RTCRtpScriptTransform(this.#worker, { operation, kind });
+      target.transform = new RTCRtpScriptTransform(this.#worker, options);
       return;
     }
     const { readable, writable } = (target as unknown as WithEncodedStreams).createEncodedStreams();
-    this.#worker.postMessage({ type: 'streams', readable, writable, operation, kind } satisfies WorkerRequest, [
+    this.#worker.postMessage({ type: 'streams', readable, writable, ...options } satisfies WorkerRequest, [
       readable as unknown as Transferable,
       writable as unknown as Transferable,
     ]);

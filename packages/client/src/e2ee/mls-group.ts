@@ -3,7 +3,17 @@
  * touches one file. Group states are immutable: a commit we create is applied only once the
  * delivery service has accepted it (`PendingCommit.next`).
  */
-import type { CiphersuiteImpl, ClientConfig, ClientState, Credential, KeyPackage, PrivateKeyPackage, Proposal } from 'ts-mls';
+import type {
+  CiphersuiteImpl,
+  ClientConfig,
+  ClientState,
+  Credential,
+  IncomingMessageCallback,
+  KeyPackage,
+  PrivateKeyPackage,
+  Proposal,
+  RatchetTree,
+} from 'ts-mls';
 import {
   createApplicationMessage,
   createCommit,
@@ -17,13 +27,16 @@ import {
   defaultPaddingConfig,
   emptyPskIndex,
   encodeMlsMessage,
-  generateKeyPackage,
+  generateKeyPackageWithKey,
   getCiphersuiteFromName,
   getCiphersuiteImpl,
   joinGroup,
   mlsExporter,
   processPrivateMessage,
 } from 'ts-mls';
+// Only to learn who sent an application message: processPrivateMessage authenticates the sender
+// (the signature is checked against that leaf's key) but does not return it.
+import { decryptSenderData } from 'ts-mls/privateMessage.js';
 
 const CIPHER_SUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519';
 const MEMBER_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -58,6 +71,32 @@ export interface GroupMember {
   leafIndex: number;
   /** The server member id the member joined with. */
   identity: string;
+  /** Hex of the leaf's signature public key: the same for a member's whole stay (see SigningKey). */
+  signatureKey: string;
+}
+
+/**
+ * A member's signature key pair, kept for its whole stay in a meeting: a rejoin reuses it, so the
+ * others can tell a member coming back from someone else taking its place.
+ */
+export class SigningKey {
+  readonly publicKey: Uint8Array;
+  readonly #privateKey: Uint8Array;
+
+  private constructor(publicKey: Uint8Array, privateKey: Uint8Array) {
+    this.publicKey = publicKey;
+    this.#privateKey = privateKey;
+  }
+
+  static async generate(): Promise<SigningKey> {
+    const pair = await (await cipherSuite()).signature.keygen();
+    return new SigningKey(pair.publicKey, pair.signKey);
+  }
+
+  /** For PendingMember only. */
+  get pair(): { publicKey: Uint8Array; signKey: Uint8Array } {
+    return { publicKey: this.publicKey, signKey: this.#privateKey };
+  }
 }
 
 /** A key package of ours, waiting for a Welcome (its private half never leaves this object). */
@@ -74,9 +113,16 @@ export class PendingMember {
     this.encoded = encodeMlsMessage({ version: 'mls10', wireformat: 'mls_key_package', keyPackage: publicPackage });
   }
 
-  static async generate(identity: string): Promise<PendingMember> {
+  static async generate(identity: string, signing: SigningKey): Promise<PendingMember> {
     const credential: Credential = { credentialType: 'basic', identity: text.encode(identity) };
-    const pair = await generateKeyPackage(credential, defaultCapabilities(), defaultLifetime, [], await cipherSuite());
+    const pair = await generateKeyPackageWithKey(
+      credential,
+      defaultCapabilities(),
+      defaultLifetime,
+      [],
+      signing.pair,
+      await cipherSuite(),
+    );
     return new PendingMember(identity, pair.publicPackage, pair.privatePackage);
   }
 
@@ -130,12 +176,7 @@ export class MlsGroup {
   }
 
   members(): GroupMember[] {
-    const members: GroupMember[] = [];
-    this.#state.ratchetTree.forEach((node, nodeIndex) => {
-      if (node?.nodeType !== 'leaf' || node.leaf.credential.credentialType !== 'basic') return;
-      members.push({ leafIndex: nodeIndex / 2, identity: fromText.decode(node.leaf.credential.identity) });
-    });
-    return members;
+    return membersOf(this.#state.ratchetTree);
   }
 
   async exportSecret(label: string, length: number): Promise<Uint8Array> {
@@ -206,12 +247,32 @@ export class MlsGroup {
     );
   }
 
-  /** Applies another member's commit: the next epoch. */
-  async processCommit(bytes: Uint8Array): Promise<MlsGroup> {
+  /**
+   * Applies another member's commit: the next epoch. `check` sees what the commit changes (after
+   * MLS has validated it, before it is applied) and returns why it must be refused, or null.
+   */
+  async processCommit(bytes: Uint8Array, check: (change: CommitChange) => string | null = () => null): Promise<MlsGroup> {
     const message = decodeOne(bytes);
     if (message.wireformat !== 'mls_private_message') throw new MlsError('expected a commit');
-    const result = await processPrivateMessage(this.#state, message.privateMessage, emptyPskIndex, await cipherSuite());
-    if (result.kind !== 'newState') throw new MlsError('expected a commit, got an application message');
+    const before = this.members();
+    let refusal: string | null = null;
+    const callback: IncomingMessageCallback = (incoming) => {
+      if (incoming.kind !== 'commit') {
+        refusal = 'a proposal outside a commit';
+        return 'reject';
+      }
+      refusal = check(
+        describeCommit(
+          before,
+          incoming.senderLeafIndex,
+          incoming.proposals.map((p) => p.proposal),
+        ),
+      );
+      return refusal === null ? 'accept' : 'reject';
+    };
+    const result = await processPrivateMessage(this.#state, message.privateMessage, emptyPskIndex, await cipherSuite(), callback);
+    if (refusal !== null) throw new CommitRefused(refusal);
+    if (result.kind !== 'newState' || result.actionTaken !== 'accept') throw new MlsError('expected a commit');
     return new MlsGroup(result.newState);
   }
 
@@ -226,13 +287,75 @@ export class MlsGroup {
     return { message, next: new MlsGroup(result.newState) };
   }
 
-  async decrypt(bytes: Uint8Array): Promise<{ data: Uint8Array; next: MlsGroup }> {
+  /** Decrypts application data; `sender` is the member MLS authenticated it came from. */
+  async decrypt(bytes: Uint8Array): Promise<{ data: Uint8Array; sender: GroupMember; next: MlsGroup }> {
     const message = decodeOne(bytes);
     if (message.wireformat !== 'mls_private_message') throw new MlsError('expected an application message');
-    const result = await processPrivateMessage(this.#state, message.privateMessage, emptyPskIndex, await cipherSuite());
+    const pm = message.privateMessage;
+    const state = this.#state;
+    const epochData =
+      pm.epoch === state.groupContext.epoch
+        ? { senderDataSecret: state.keySchedule.senderDataSecret, ratchetTree: state.ratchetTree }
+        : state.historicalReceiverData.get(pm.epoch);
+    if (!epochData) throw new MlsError('an application message of an epoch we do not hold');
+    const suite = await cipherSuite();
+    const senderData = await decryptSenderData(pm, epochData.senderDataSecret, suite);
+    // The same leaf whose signature processPrivateMessage verifies below.
+    const sender = membersOf(epochData.ratchetTree).find((m) => m.leafIndex === senderData?.leafIndex);
+    if (!sender) throw new MlsError('an application message from no member');
+    const result = await processPrivateMessage(state, pm, emptyPskIndex, suite);
     if (result.kind !== 'applicationMessage') throw new MlsError('expected an application message');
-    return { data: result.message, next: new MlsGroup(result.newState) };
+    return { data: result.message, sender, next: new MlsGroup(result.newState) };
   }
+}
+
+/** What a commit does, in member ids: the input of the membership rules (membership-rules.ts). */
+export interface CommitChange {
+  /** The group before the commit. */
+  before: GroupMember[];
+  /** Who committed (MLS-authenticated); undefined for a commit from outside the group. */
+  committer: GroupMember | undefined;
+  added: Array<{ identity: string; signatureKey: string }>;
+  removed: GroupMember[];
+  /** Proposal types other than add and remove (update, psk, reinit, extensions…). */
+  other: string[];
+}
+
+export class CommitRefused extends MlsError {}
+
+function describeCommit(before: GroupMember[], senderLeafIndex: number | undefined, proposals: Proposal[]): CommitChange {
+  const added: CommitChange['added'] = [];
+  const removed: GroupMember[] = [];
+  const other: string[] = [];
+  for (const proposal of proposals) {
+    if (proposal.proposalType === 'add') {
+      const leaf = proposal.add.keyPackage.leafNode;
+      const identity = leaf.credential.credentialType === 'basic' ? fromText.decode(leaf.credential.identity) : '';
+      added.push({ identity, signatureKey: hex(leaf.signaturePublicKey) });
+    } else if (proposal.proposalType === 'remove') {
+      const member = before.find((m) => m.leafIndex === proposal.remove.removed);
+      if (member) removed.push(member);
+      else other.push('remove of an empty leaf');
+    } else other.push(String(proposal.proposalType));
+  }
+  return { before, committer: before.find((m) => m.leafIndex === senderLeafIndex), added, removed, other };
+}
+
+function membersOf(tree: RatchetTree): GroupMember[] {
+  const members: GroupMember[] = [];
+  tree.forEach((node, nodeIndex) => {
+    if (node?.nodeType !== 'leaf' || node.leaf.credential.credentialType !== 'basic') return;
+    members.push({
+      leafIndex: nodeIndex / 2,
+      identity: fromText.decode(node.leaf.credential.identity),
+      signatureKey: hex(node.leaf.signaturePublicKey),
+    });
+  });
+  return members;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The epoch an encoded MLS private message belongs to, without decrypting it. */
@@ -258,6 +381,19 @@ function decodeOne(bytes: Uint8Array) {
   const decoded = decodeMlsMessage(bytes, 0);
   if (!decoded || decoded[1] !== bytes.length) throw new MlsError('not a well-formed MLS message');
   return decoded[0];
+}
+
+/** The identity and signature key a key package's leaf would have, or null if it is not one. */
+export function keyPackageLeaf(bytes: Uint8Array): { identity: string; signatureKey: string } | null {
+  try {
+    const message = decodeOne(bytes);
+    if (message.wireformat !== 'mls_key_package') return null;
+    const leaf = message.keyPackage.leafNode;
+    if (leaf.credential.credentialType !== 'basic') return null;
+    return { identity: fromText.decode(leaf.credential.identity), signatureKey: hex(leaf.signaturePublicKey) };
+  } catch {
+    return null;
+  }
 }
 
 function keyPackageOf(bytes: Uint8Array, memberId: string): KeyPackage | null {

@@ -1,8 +1,8 @@
 /**
- * The short authentication string: seven emoji with their names, derived from the MLS epoch
- * authenticator (RFC 9420 §8.7), which every member of an epoch computes identically and nobody
- * outside the group can know. If everyone reads out the same seven, nobody — including the
- * server — sits in the middle of the key agreement. It changes with every epoch (join, leave).
+ * The short authentication string: seven emoji with their names (42 bits), drawn from the MLS
+ * epoch authenticator (RFC 9420 §8.7) together with every member's nonce of the epoch's
+ * commit-then-reveal round (sas-exchange.ts). If everyone reads out the same seven, nobody —
+ * including the server — sits in the middle of the key agreement. It changes with every epoch.
  */
 const SAS_SYMBOLS: ReadonlyArray<readonly [string, string]> = [
   ['🐶', 'dog'],
@@ -77,12 +77,13 @@ export interface SasSymbol {
 }
 
 const SYMBOL_COUNT = 7;
-const LABEL = new TextEncoder().encode('Sotto SAS v1');
+const LABEL = new TextEncoder().encode('Sotto SAS v2');
 
-export async function shortAuthenticationString(epochAuthenticator: Uint8Array): Promise<SasSymbol[]> {
-  const input = new Uint8Array(LABEL.length + epochAuthenticator.length);
+/** Seven symbols from SHA-256(label || codeInput). */
+export async function shortAuthenticationString(codeInput: Uint8Array): Promise<SasSymbol[]> {
+  const input = new Uint8Array(LABEL.length + codeInput.length);
   input.set(LABEL);
-  input.set(epochAuthenticator, LABEL.length);
+  input.set(codeInput, LABEL.length);
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', input));
   const symbols: SasSymbol[] = [];
   for (let i = 0; i < SYMBOL_COUNT; i++) {

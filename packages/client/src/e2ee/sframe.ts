@@ -19,7 +19,11 @@ const KEY_LABEL = text.encode('SFrame 1.0 Secret key ');
 const SALT_LABEL = text.encode('SFrame 1.0 Secret salt ');
 const EMPTY = new Uint8Array(0);
 
-export type SFrameErrorCode = 'malformed' | 'unknown-key' | 'auth-failed';
+/**
+ * 'wrong-sender' and 'replayed' (frame-crypto.ts): a frame whose KID is not the member its receiver
+ * carries, or whose counter was already accepted from that KID.
+ */
+export type SFrameErrorCode = 'malformed' | 'unknown-key' | 'auth-failed' | 'wrong-sender' | 'replayed';
 
 /** Why a ciphertext was refused; never carries WebCrypto's own (implementation-specific) errors. */
 export class SFrameError extends Error {

@@ -42,7 +42,7 @@ Options:
   --turn-secret S   coturn's static-auth-secret (env SOTTO_TURN_SECRET: better,
                     not visible in the process list)
   --turn-ttl N      seconds the TURN credentials handed out stay valid
-                    (env SOTTO_TURN_TTL, default 43200)
+                    (env SOTTO_TURN_TTL, default 600)
   --allow-unencrypted
                     let a meeting be started without end-to-end encryption
                     (env SOTTO_ALLOW_UNENCRYPTED=1; default: every meeting is
@@ -67,7 +67,8 @@ function flagFromEnv(name: string, env: NodeJS.ProcessEnv): boolean {
   throw new Error(`${name} must be 1 or 0, not "${env[name]}"`);
 }
 
-const DEFAULT_TURN_TTL_SECONDS = 12 * 3600;
+/** Credentials go out just before two members go peer to peer; ten minutes is ample for that. */
+const DEFAULT_TURN_TTL_SECONDS = 600;
 
 /** TURN settings: URLs and secret together, or neither. */
 function turnFrom(

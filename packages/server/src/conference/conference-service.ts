@@ -1,8 +1,8 @@
 import type { P2pMode } from '@sotto/protocol';
+import { strictest } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
 import type { RouterOptions } from '../sfu/router.ts';
-import { strictest } from './media-path-policy.ts';
 import { Room } from './room.ts';
 import type { TurnSettings } from './turn-credentials.ts';
 

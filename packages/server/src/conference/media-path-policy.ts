@@ -1,12 +1,6 @@
-import type { P2pMode, ServerMessage } from '@sotto/protocol';
+import type { IceServerInfo, P2pMode, ServerMessage } from '@sotto/protocol';
+import { relayOnlyCandidate, relayOnlySdp, strictest } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
-import { relayOnlyCandidate, relayOnlySdp } from './p2p-sanitizer.ts';
-
-const ORDER: readonly P2pMode[] = ['off', 'relay', 'direct'];
-/** The most private of several modes. */
-export function strictest(...modes: P2pMode[]): P2pMode {
-  return ORDER[Math.min(...modes.map((m) => ORDER.indexOf(m)))] as P2pMode;
-}
 
 /** Two people must have been alone together this long before media moves to peer to peer. */
 export const P2P_DELAY_MS = 1500;
@@ -18,6 +12,12 @@ interface Signal {
 }
 
 type Send = (memberId: string, message: ServerMessage) => void;
+
+export interface MediaPathPolicyOptions {
+  delayMs?: number;
+  /** TURN credentials for one member; without them `relay` is impossible and counts as `off`. */
+  credentials?: (memberId: string) => IceServerInfo[];
+}
 
 /**
  * Where a room's media goes (docs/media-path.md). With exactly two members whose modes (and the
@@ -35,10 +35,13 @@ export class MediaPathPolicy {
   /** The pair in peer to peer now, and how. */
   #active: { a: string; b: string; mode: 'relay' | 'direct'; session: number } | null = null;
 
-  constructor(roomMode: P2pMode, send: Send, delayMs = P2P_DELAY_MS) {
+  readonly #credentials: ((memberId: string) => IceServerInfo[]) | null;
+
+  constructor(roomMode: P2pMode, send: Send, options: MediaPathPolicyOptions = {}) {
     this.#roomMode = roomMode;
     this.#send = send;
-    this.#delayMs = delayMs;
+    this.#delayMs = options.delayMs ?? P2P_DELAY_MS;
+    this.#credentials = options.credentials ?? null;
   }
 
   get roomMode(): P2pMode {
@@ -93,6 +96,7 @@ export class MediaPathPolicy {
   #pairMode(): 'relay' | 'direct' | null {
     if (this.#members.size !== 2) return null;
     const mode = strictest(this.#roomMode, ...this.#members.values());
+    if (mode === 'relay' && !this.#credentials) return null; // Relay needs TURN.
     return mode === 'off' ? null : mode;
   }
 
@@ -113,8 +117,10 @@ export class MediaPathPolicy {
       this.#timer = null;
       const session = ++this.#session;
       this.#active = { a, b, mode, session };
-      this.#send(a, { type: 'media-path', path: 'p2p', session, peer: b, mode, offerer: true });
-      this.#send(b, { type: 'media-path', path: 'p2p', session, peer: a, mode, offerer: false });
+      // TURN credentials now, and only for these two: nobody else ever needs them.
+      const iceServers = (id: string) => this.#credentials?.(id) ?? [];
+      this.#send(a, { type: 'media-path', path: 'p2p', session, peer: b, mode, offerer: true, iceServers: iceServers(a) });
+      this.#send(b, { type: 'media-path', path: 'p2p', session, peer: a, mode, offerer: false, iceServers: iceServers(b) });
     }, this.#delayMs);
   }
 }

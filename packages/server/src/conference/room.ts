@@ -43,7 +43,10 @@ export class Room {
     this.#options = options;
     const sendTo = (id: string, message: ServerMessage) => this.#members.get(id)?.channel.send(message);
     this.mls = options.e2ee ? new MlsDeliveryService(sendTo) : null;
-    this.mediaPath = new MediaPathPolicy(options.p2p, sendTo);
+    const turn = options.turn;
+    this.mediaPath = new MediaPathPolicy(options.p2p, sendTo, {
+      ...(turn ? { credentials: (memberId: string) => [turnCredentials(turn, memberId)] } : {}),
+    });
     this.router = new Router(engine, options.routing);
     this.router.on('offer', (memberId, offer) =>
       this.#members.get(memberId)?.channel.send({ type: 'offer', revision: offer.revision, sdp: offer.sdp }),
@@ -93,8 +96,7 @@ export class Room {
     this.mls?.memberJoined(member.id);
     this.mediaPath.memberJoined(member.id, p2p);
     log.info({ room: this.logId, member: member.id, size: this.#members.size }, 'member joined');
-    const iceServers = this.#options.turn ? [turnCredentials(this.#options.turn, member.id)] : [];
-    return { member, result: { self: member.info(), members: others, iceServers, e2ee: this.mls !== null } };
+    return { member, result: { self: member.info(), members: others, e2ee: this.mls !== null } };
   }
 
   /** Starts the member's media; called after the join reply so the first offer follows it. */

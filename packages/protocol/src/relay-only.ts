@@ -1,6 +1,9 @@
 import { parse, write } from 'sdp-transform';
 
 /**
+ * Used by the server on signals it passes on, and by each client on what it sends itself (so a
+ * client that chose relay exposes nothing even to a server that would not strip it).
+ *
  * What may pass between two peers in `relay` mode, where neither may learn the other's IP
  * address: relay candidates only (the TURN server's address), their related address (the
  * client's own address as the TURN server saw it) blanked, and no address in the SDP's c= or
