@@ -84,9 +84,9 @@ export async function measureSwitchGaps(switches: number): Promise<{ toBridge: n
   try {
     const url = `${server.url}/switch-room`;
     const ana = (await newPage(browser, server.url)).page;
-    await joinThroughUi(ana, url, 'Ana');
+    await joinThroughUi(ana, url, 'Ana', { p2p: 'direct' });
     const bo = (await newPage(browser, server.url)).page;
-    await joinThroughUi(bo, url, 'Bo');
+    await joinThroughUi(bo, url, 'Bo', { p2p: 'direct' });
     await waitForPath([ana, bo], 'p2p-direct');
     await sampleTileFrames(ana, 'Bo');
     await sampleTileFrames(bo, 'Ana');
@@ -103,7 +103,7 @@ export async function measureSwitchGaps(switches: number): Promise<{ toBridge: n
       await new Promise((r) => setTimeout(r, 1500));
       let since = [await pageNow(ana), await pageNow(bo)];
       const { page: cy } = await newPage(browser, server.url);
-      await joinThroughUi(cy, url, 'Cy');
+      await joinThroughUi(cy, url, 'Cy', { p2p: 'direct' });
       toBridge.push(await gapAfter(since, 'bridge'));
       since = [await pageNow(ana), await pageNow(bo)];
       await cy.context().close();

@@ -17,7 +17,9 @@ async function shownCode(page: Page): Promise<string> {
   if ((await badge.getAttribute('aria-expanded')) !== 'true') await badge.click();
   const code = page.getByRole('list', { name: 'Verification code' });
   await code.waitFor();
-  return ((await code.textContent()) ?? '').trim();
+  const text = ((await code.textContent()) ?? '').trim();
+  await badge.click(); // closed again, so it covers nothing
+  return text;
 }
 
 const badgeState = (page: Page) => page.locator('.e2ee-badge').getAttribute('data-e2ee');

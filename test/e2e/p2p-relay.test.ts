@@ -23,7 +23,7 @@ describe('peer to peer via TURN (p2p = relay, our own coturn on loopback)', () =
 
   beforeAll(async () => {
     coturn = await startCoturn(34_000 + Math.floor(Math.random() * 500) * 2, secret);
-    server = await startTestServer({ p2p: 'relay', turn: { urls: [coturn.url], secret, ttlSeconds: 3600 } });
+    server = await startTestServer({ p2p: 'relay', turn: { urls: [coturn.url], secret, ttlSeconds: 600 } });
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -91,5 +91,39 @@ describe('peer to peer via TURN (p2p = relay, our own coturn on loopback)', () =
     const [expiry, memberId] = session.iceServers[0].username.split(':');
     expect(memberId).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Number(expiry) - Date.now() / 1000).toBeLessThanOrEqual(600);
+  });
+
+  it('a server that says "direct" to someone who chose relay still gets relay candidates only from that page', async () => {
+    const url = `${server.url}/relay-choice-wins`;
+    const { page: ana } = await newPage(browser, server.url);
+    const leaving: string[] = [];
+    // The hostile server: every peer-to-peer session it announces to Ana is "direct".
+    await ana.routeWebSocket(/\/ws$/, (ws) => {
+      const upstream = ws.connectToServer();
+      ws.onMessage((m) => {
+        leaving.push(String(m));
+        upstream.send(m);
+      });
+      upstream.onMessage((m) => {
+        const message = JSON.parse(String(m));
+        if (message.type === 'media-path' && message.path === 'p2p') message.mode = 'direct';
+        ws.send(JSON.stringify(message));
+      });
+    });
+    await joinThroughUi(ana, url, 'Ana', { p2p: 'relay' });
+    const { page: bo } = await newPage(browser, server.url);
+    await joinThroughUi(bo, url, 'Bo', { p2p: 'relay' });
+    await expect.poll(() => pathShown(ana), { timeout: 20_000 }).toBe('p2p-relay');
+    const policies = await ana.evaluate(() =>
+      (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => pc.getConfiguration().iceTransportPolicy),
+    );
+    expect(policies).toContain('relay');
+    const signals = leaving.filter((f) => f.includes('"p2p-signal"'));
+    expect(signals.some((f) => f.includes('typ relay'))).toBe(true);
+    for (const frame of signals) {
+      expect(frame).not.toMatch(/typ (host|srflx|prflx)/);
+      for (const address of OWN_ADDRESSES) expect(frame).not.toContain(address);
+    }
+    for (const page of [ana, bo]) await page.close();
   });
 });

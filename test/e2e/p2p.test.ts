@@ -28,9 +28,9 @@ describe('peer to peer for two (p2p = direct)', () => {
   it('two go peer to peer; a third moves everyone to the server; two again go back to peer to peer', async () => {
     const url = `${env.server.url}/p2p-room`;
     const { page: ana } = await newPage(env.browser, env.server.url);
-    await joinThroughUi(ana, url, 'Ana');
+    await joinThroughUi(ana, url, 'Ana', { p2p: 'direct' });
     const { page: bo } = await newPage(env.browser, env.server.url);
-    await joinThroughUi(bo, url, 'Bo');
+    await joinThroughUi(bo, url, 'Bo', { p2p: 'direct' });
     for (const page of [ana, bo]) {
       await expect.poll(() => pathShown(page), { timeout: 20_000 }).toBe('p2p-direct');
       const facts = await decodingPeerToPeer(page);
@@ -50,7 +50,7 @@ describe('peer to peer for two (p2p = direct)', () => {
     for (const page of [ana, bo]) expect(await page.locator('.tile').count()).toBe(2);
 
     const { page: cy } = await newPage(env.browser, env.server.url);
-    await joinThroughUi(cy, url, 'Cy');
+    await joinThroughUi(cy, url, 'Cy', { p2p: 'direct' });
     for (const page of [ana, bo, cy]) {
       await expect.poll(() => pathShown(page), { timeout: 10_000 }).toBe('bridge');
       await expectLiveVideos(page, 2);
@@ -75,7 +75,10 @@ describe('peer to peer for two (p2p = direct)', () => {
     const { page: ana } = await newPage(env.browser, env.server.url);
     await ana.goto(url);
     const choice = ana.getByRole('combobox', { name: /When only two of you/ });
-    await expect.poll(() => choice.locator('option').count()).toBe(3);
+    // No TURN on this server: off and direct only (relay would have nothing to relay through).
+    await expect.poll(() => choice.locator('option').count()).toBe(2);
+    // The least exposing choice is the default; peer to peer direct is only ever chosen.
+    expect(await choice.inputValue()).toBe('off');
     await choice.selectOption('off');
     await ana.getByLabel('Your name').fill('Ana');
     await ana.getByRole('button', { name: 'Join', exact: true }).click();

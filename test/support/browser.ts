@@ -47,10 +47,24 @@ export async function newPage(
   return { context, page };
 }
 
-/** Opens a room, fills the pre-join screen and clicks Join; resolves when the page says joined. */
-export async function joinThroughUi(page: Page, url: string, name: string): Promise<void> {
+/**
+ * Opens a room, fills the pre-join screen (and the peer-to-peer choice, if given) and clicks
+ * Join; resolves when the page says joined.
+ */
+export async function joinThroughUi(
+  page: Page,
+  url: string,
+  name: string,
+  options: { p2p?: 'off' | 'relay' | 'direct' } = {},
+): Promise<void> {
   await page.goto(url);
   await page.getByLabel('Your name').fill(name);
+  if (options.p2p) {
+    const choice = page.getByLabel('When only two of you are in the meeting');
+    // The choices arrive with /config.json: wait for the one asked for.
+    await choice.locator(`option[value="${options.p2p}"]`).waitFor({ state: 'attached' });
+    await choice.selectOption(options.p2p);
+  }
   await page.getByRole('button', { name: 'Join', exact: true }).click();
   await page.locator('[data-status="joined"]').waitFor({ timeout: 15000 });
 }

@@ -179,7 +179,7 @@ export class Conference extends Emitter<ConferenceEvents> {
         signaling.request({ type: 'leave' }).catch(() => {});
         throw new ConferenceError(
           'e2ee-downgrade',
-          'This server tried to start the meeting without encryption. Nothing was sent. Ask the host of the server why.',
+          'This server tried to start the meeting without encryption. Nothing was sent. If this meeting is meant to be unencrypted, join again with end-to-end encryption turned off.',
         );
       }
       this.#selfId = result.self.id;

@@ -99,7 +99,7 @@ describe('a hostile delivery service', () => {
     const meeting = new Meeting();
     for (const id of ['alice', 'bob', 'carol']) await meeting.join(id);
     await meeting.converged();
-    meeting.intercept = (from, request) => {
+    meeting.intercept = (_from, request) => {
       if (request.type !== 'relay') return undefined;
       // The server says carol sent what alice sent.
       for (const id of ['bob']) meeting.deliver(id, { type: 'relay', from: 'carol', payload: request.payload });

@@ -34,7 +34,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     createHttpApp({
       webRoot: config.webRoot,
       health: (): Record<string, unknown> => ({ rooms: conference.roomCount, sockets: signaling.clientCount }),
-      clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted, p2p: config.p2p }),
+      clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted, p2p: config.p2p, turn: config.turn !== undefined }),
     }),
   );
   const signaling = new SignalingServer(http, conference, {

@@ -25,18 +25,30 @@ interface Props {
 interface ServerChoices {
   allowUnencrypted: boolean;
   p2p: P2pChoice;
+  /** A TURN server is configured: `relay` is possible. */
+  turn: boolean;
+}
+
+/**
+ * The least exposing choice the server offers: `relay` (the other person never learns our
+ * address; TURN sees it, as the server does anyway) when there is TURN, otherwise `off`. Peer to
+ * peer direct is only ever chosen by the person.
+ */
+function defaultP2p(server: ServerChoices): P2pChoice {
+  return server.p2p !== 'off' && server.turn ? 'relay' : 'off';
 }
 
 /** What this server lets people choose (it says so in /config.json). */
 function useServerChoices(): ServerChoices {
-  const [choices, setChoices] = useState<ServerChoices>({ allowUnencrypted: false, p2p: 'off' });
+  const [choices, setChoices] = useState<ServerChoices>({ allowUnencrypted: false, p2p: 'off', turn: false });
   useEffect(() => {
     fetch('/config.json')
       .then((r) => r.json())
-      .then((config: { allowUnencrypted?: unknown; p2p?: unknown }) =>
+      .then((config: { allowUnencrypted?: unknown; p2p?: unknown; turn?: unknown }) =>
         setChoices({
           allowUnencrypted: config.allowUnencrypted === true,
           p2p: P2P_CHOICES.some(([m]) => m === config.p2p) ? (config.p2p as P2pChoice) : 'off',
+          turn: config.turn === true,
         }),
       )
       .catch(() => {});
@@ -60,7 +72,9 @@ export function PreJoin({ room, onJoin }: Props) {
   const unencryptedAllowed = server.allowUnencrypted;
   const [e2ee, setE2ee] = useState(true);
   const [p2p, setP2p] = useState<P2pChoice | null>(null);
-  const allowedP2p = P2P_CHOICES.slice(0, P2P_CHOICES.findIndex(([m]) => m === server.p2p) + 1);
+  const allowedP2p = P2P_CHOICES.slice(0, P2P_CHOICES.findIndex(([m]) => m === server.p2p) + 1).filter(
+    ([m]) => m !== 'relay' || server.turn,
+  );
   const handedOver = useRef(false);
   const current = useRef(media);
   current.current = media;
@@ -105,7 +119,7 @@ export function PreJoin({ room, onJoin }: Props) {
     if (!trimmed || !ready) return;
     localStorage.setItem(NAME_KEY, trimmed);
     handedOver.current = true;
-    onJoin(trimmed, current.current, e2ee || !unencryptedAllowed, p2p ?? server.p2p);
+    onJoin(trimmed, current.current, e2ee || !unencryptedAllowed, p2p ?? defaultP2p(server));
   };
 
   return (
@@ -175,7 +189,11 @@ export function PreJoin({ room, onJoin }: Props) {
         {allowedP2p.length > 1 && (
           <label class="e2ee-choice">
             When only two of you are in the meeting{' '}
-            <select value={p2p ?? server.p2p} onChange={(e) => setP2p(e.currentTarget.value as P2pChoice)}>
+            <select
+              aria-label="When only two of you are in the meeting"
+              value={p2p ?? defaultP2p(server)}
+              onChange={(e) => setP2p(e.currentTarget.value as P2pChoice)}
+            >
               {allowedP2p.map(([mode, label]) => (
                 <option key={mode} value={mode}>
                   {label}
