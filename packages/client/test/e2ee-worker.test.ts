@@ -188,3 +188,42 @@ for (const [name, transform] of [
     });
   });
 }
+
+describe('E2EE worker: key frames after dropped video', () => {
+  /** VP8-shaped frames: bit 0 of the first byte is 0 on a key frame. */
+  const KEY = Uint8Array.from({ length: 40 }, (_, i) => (i === 0 ? 0x10 : (i * 7) & 0xff));
+  const DELTA = Uint8Array.from({ length: 40 }, (_, i) => (i === 0 ? 0x31 : (i * 11) & 0xff));
+
+  it('asks the sender for a key frame once video flows again after the key frame was dropped', async () => {
+    await asBob();
+    const ring = new MediaKeyRing();
+    await ring.setEpoch(EPOCH, secret(), 0, MEMBERS);
+    const seal = async (frame: Uint8Array) => (await encryptFrame(ring, 'video', frame)) as Uint8Array;
+    const { readable, writable, pipe } = wire();
+    let requests = 0;
+    scope.onrtctransform?.({
+      transformer: {
+        readable,
+        writable,
+        options: { operation: 'decrypt', kind: 'video', receiverId: 12 },
+        sendKeyFrameRequest: async () => {
+          requests++;
+        },
+      } as never,
+    });
+    // Alice's key frame arrives before the receiver is bound to her, and is lost after the wait.
+    pipe.write(await seal(KEY));
+    await until(async () => (await stats()).wrongSender === 1, REBIND_WAIT_MS + 500);
+    send({ type: 'bind', receiverId: 12, memberId: 'alice' });
+    pipe.write(await seal(DELTA));
+    pipe.write(await seal(DELTA));
+    await until(() => pipe.out.length === 2);
+    expect(requests).toBe(1); // once, not per frame
+    // A key frame arrives: nothing more to ask for.
+    pipe.write(await seal(KEY));
+    pipe.write(await seal(DELTA));
+    await until(() => pipe.out.length === 4);
+    expect(requests).toBe(1);
+    expect((await stats()).keyFrameRequests).toBe(1);
+  });
+});

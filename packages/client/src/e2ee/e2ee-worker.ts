@@ -4,7 +4,8 @@
  * have that). Keys live only in this worker and in the page's MLS state, never on the server.
  */
 import type { FrameKind } from './frame-crypto.ts';
-import { decryptFrame, encryptFrame, frameKid } from './frame-crypto.ts';
+import { decryptFrame, encryptFrame, frameKid, isKeyFrame } from './frame-crypto.ts';
+import { KeyFrameRecovery } from './key-frame-recovery.ts';
 import { MediaKeyRing } from './media-key-ring.ts';
 import { makeKid, parseKid } from './mls-sframe-keys.ts';
 import { ReceiverBindings } from './receiver-bindings.ts';
@@ -20,6 +21,7 @@ interface EncodedFrame {
 
 const ring = new MediaKeyRing();
 const bindings = new ReceiverBindings();
+const recovery = new KeyFrameRecovery();
 const stats: E2eeFrameStats = {
   encrypted: 0,
   decrypted: 0,
@@ -28,6 +30,7 @@ const stats: E2eeFrameStats = {
   failed: 0,
   wrongSender: 0,
   replayed: 0,
+  keyFrameRequests: 0,
   senders: 0,
   receivers: 0,
 };
@@ -43,13 +46,24 @@ let nextKeys = new Promise<void>((resolve) => {
 const scope = globalThis as unknown as {
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
   onrtctransform:
-    | ((event: { transformer: { readable: ReadableStream; writable: WritableStream; options: unknown } }) => void)
+    | ((event: {
+        transformer: {
+          readable: ReadableStream;
+          writable: WritableStream;
+          options: unknown;
+          sendKeyFrameRequest?: () => Promise<void>;
+        };
+      }) => void)
     | null;
   postMessage(message: unknown): void;
 };
 
 scope.onrtctransform = (event) => {
-  pipe(event.transformer.readable, event.transformer.writable, event.transformer.options as TransformOptions);
+  const { transformer } = event;
+  // Only RTCRtpScriptTransform can ask the sender for a key frame (createEncodedStreams cannot).
+  const requestKeyFrame =
+    typeof transformer.sendKeyFrameRequest === 'function' ? () => transformer.sendKeyFrameRequest?.() : undefined;
+  pipe(transformer.readable, transformer.writable, transformer.options as TransformOptions, requestKeyFrame);
 };
 
 scope.onmessage = (event) => {
@@ -82,7 +96,12 @@ scope.onmessage = (event) => {
   }
 };
 
-function pipe(readable: ReadableStream, writable: WritableStream, options: TransformOptions): void {
+function pipe(
+  readable: ReadableStream,
+  writable: WritableStream,
+  options: TransformOptions,
+  requestKeyFrame?: () => Promise<void> | undefined,
+): void {
   const { kind } = options;
   let transform: (frame: EncodedFrame, out: TransformStreamDefaultController<EncodedFrame>) => Promise<void>;
   if (options.operation === 'encrypt') {
@@ -90,14 +109,26 @@ function pipe(readable: ReadableStream, writable: WritableStream, options: Trans
     transform = (frame, out) => encrypt(frame, kind, out);
   } else {
     stats.receivers++;
-    transform = (frame, out) => decrypt(frame, kind, options.receiverId, out);
+    const receiverId = options.receiverId;
+    transform = async (frame, out) => {
+      const passed = await decrypt(frame, kind, receiverId, out);
+      if (kind !== 'video') return;
+      if (!passed) recovery.dropped(receiverId);
+      else if (recovery.passed(receiverId, isKeyFrame(kind, new Uint8Array(frame.data)))) {
+        stats.keyFrameRequests++;
+        requestKeyFrame?.()?.catch(() => {});
+      }
+    };
   }
   readable
     .pipeThrough(new TransformStream<EncodedFrame, EncodedFrame>({ transform }))
     .pipeTo(writable)
     .catch(() => {})
     .then(() => {
-      if (options.operation === 'decrypt') bindings.forget(options.receiverId);
+      if (options.operation === 'decrypt') {
+        bindings.forget(options.receiverId);
+        recovery.forget(options.receiverId);
+      }
     });
 }
 
@@ -118,34 +149,37 @@ async function encrypt(frame: EncodedFrame, kind: FrameKind, out: TransformStrea
   out.enqueue(frame);
 }
 
+/** True when the frame went on to the decoder. */
 async function decrypt(
   frame: EncodedFrame,
   kind: FrameKind,
   receiverId: number,
   out: TransformStreamDefaultController<EncodedFrame>,
-) {
+): Promise<boolean> {
   const data = new Uint8Array(frame.data);
-  if (data.length === 0) return;
+  if (data.length === 0) return false;
   const sender = await senderOf(kind, data);
   if (sender === undefined) {
     stats.failed++;
-    return;
+    return false;
   }
   // Only the member this receiver carries (never bound: nobody) is shown on it.
   if (!(await bindings.admit(receiverId, sender))) {
     stats.wrongSender++;
-    return;
+    return false;
   }
   try {
     frame.data = (await decryptFrame(ring, kind, data, sender)).buffer as ArrayBuffer;
     stats.decrypted++;
     out.enqueue(frame);
+    return true;
   } catch (error) {
     // Wrong key, forged, clear or replayed media: never reaches the decoder.
     const code = error instanceof SFrameError ? error.code : null;
     if (code === 'replayed') stats.replayed++;
     else if (code === 'wrong-sender') stats.wrongSender++;
     else stats.failed++;
+    return false;
   }
 }
 

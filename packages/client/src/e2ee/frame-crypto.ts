@@ -16,6 +16,11 @@ export function clearPrefixLength(kind: FrameKind, frame: Uint8Array): number {
   return ((frame[0] as number) & 1) === 0 ? 10 : 3;
 }
 
+/** A VP8 key frame (the SFU keeps this bit in the clear, and so does the receiver's check). */
+export function isKeyFrame(kind: FrameKind, frame: Uint8Array): boolean {
+  return kind === 'video' && frame.length > 0 && ((frame[0] as number) & 1) === 0;
+}
+
 /** prefix || SFrame(header || ciphertext || tag), or null when we have no key yet (drop it). */
 export async function encryptFrame(ring: MediaKeyRing, kind: FrameKind, frame: Uint8Array): Promise<Uint8Array | null> {
   const sender = ring.sender;

@@ -17,6 +17,8 @@ export interface E2eeFrameStats {
   wrongSender: number;
   /** Received frames whose counter was already accepted, or too old (RFC 9605 §9.3). */
   replayed: number;
+  /** Key frames asked for after video was dropped on a receiver (key-frame-recovery.ts). */
+  keyFrameRequests: number;
   /** Senders and receivers whose frames pass through the worker. */
   senders: number;
   receivers: number;
