@@ -27,7 +27,7 @@ function feed(layer: PublisherLayer, packet: Buffer, now: number): void {
 
 describe('PublisherLayer', () => {
   it('starts empty', () => {
-    const layer = new PublisherLayer(2, 'f', 64, 90000);
+    const layer = new PublisherLayer(2, 'f', 64, 90000, true);
     expect(layer.index).toBe(2);
     expect(layer.rid).toBe('f');
     expect(layer.ssrc).toBe(0);
@@ -43,19 +43,19 @@ describe('PublisherLayer', () => {
   });
 
   it('can be the only, rid-less layer', () => {
-    const layer = new PublisherLayer(0, null, 64, 90000);
+    const layer = new PublisherLayer(0, null, 64, 90000, true);
     expect(layer.index).toBe(0);
     expect(layer.rid).toBeNull();
   });
 
   it('needs a power-of-two cache size', () => {
-    expect(() => new PublisherLayer(0, 'q', 100, 90000)).toThrow();
-    expect(() => new PublisherLayer(0, 'q', 128, 90000)).not.toThrow();
+    expect(() => new PublisherLayer(0, 'q', 100, 90000, true)).toThrow();
+    expect(() => new PublisherLayer(0, 'q', 128, 90000, true)).not.toThrow();
   });
 
   describe('reset', () => {
     it('takes the SSRC and starts statistics for it', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       expect(layer.ssrc).toBe(SSRC);
       expect(layer.stats?.ssrc).toBe(SSRC);
@@ -64,7 +64,7 @@ describe('PublisherLayer', () => {
     });
 
     it('clears the cache', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       const packet = rtp(10, 0);
       feed(layer, packet, T0);
@@ -74,7 +74,7 @@ describe('PublisherLayer', () => {
     });
 
     it('restarts the statistics with a new object for the new SSRC', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       feed(layer, rtp(10, 0), T0);
       feed(layer, rtp(11, 3000), T0 + 33);
@@ -92,12 +92,12 @@ describe('PublisherLayer', () => {
     it('uses the clock rate for the jitter', () => {
       // Two packets 100 ms apart by RTP timestamp (9000 at 90 kHz) arriving 200 ms apart: the
       // transit time changes by 100 ms = 9000 units, and jitter moves 1/16 of that.
-      const video = new PublisherLayer(0, 'q', 64, 90000);
+      const video = new PublisherLayer(0, 'q', 64, 90000, true);
       video.reset(SSRC);
       feed(video, rtp(1, 0), T0);
       feed(video, rtp(2, 9000), T0 + 200);
       expect(video.stats?.report(T0 + 200)?.jitter).toBe(Math.round(9000 / 16));
-      const audio = new PublisherLayer(0, null, 64, 48000);
+      const audio = new PublisherLayer(0, null, 64, 48000, false);
       audio.reset(SSRC);
       feed(audio, rtp(1, 0), T0);
       feed(audio, rtp(2, 4800), T0 + 200);
@@ -107,7 +107,7 @@ describe('PublisherLayer', () => {
 
   describe('onPacket', () => {
     it('counts packets, remembers the last arrival and caches the packet by sequence', () => {
-      const layer = new PublisherLayer(1, 'h', 64, 90000);
+      const layer = new PublisherLayer(1, 'h', 64, 90000, true);
       layer.reset(SSRC);
       const a = rtp(65535, 1000);
       const b = rtp(0, 4000);
@@ -125,7 +125,7 @@ describe('PublisherLayer', () => {
     });
 
     it('works before the first reset (no statistics yet)', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       const packet = rtp(7, 0);
       feed(layer, packet, T0);
       expect(layer.packetsIn).toBe(1);
@@ -135,7 +135,7 @@ describe('PublisherLayer', () => {
     });
 
     it('keeps only the last cacheSize packets', () => {
-      const layer = new PublisherLayer(0, 'q', 4, 90000);
+      const layer = new PublisherLayer(0, 'q', 4, 90000, true);
       layer.reset(SSRC);
       const packets = Array.from({ length: 6 }, (_, i) => rtp(100 + i, i * 3000));
       packets.forEach((p, i) => {
@@ -149,7 +149,7 @@ describe('PublisherLayer', () => {
 
   describe('isActive', () => {
     it('is true for one second after the last packet', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       feed(layer, rtp(1, 0), T0);
       expect(layer.isActive(T0)).toBe(true);
@@ -160,7 +160,7 @@ describe('PublisherLayer', () => {
     });
 
     it('becomes true again when packets resume', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       feed(layer, rtp(1, 0), T0);
       expect(layer.isActive(T0 + 5000)).toBe(false);
@@ -186,14 +186,14 @@ describe('PublisherLayer', () => {
     }
 
     it('is 0 until a full window has passed', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       stream(layer, T0, T0 + 1000, 10, 1000);
       expect(layer.bitrate).toBe(0);
     });
 
     it('is computed over a one-second window from the packet sizes', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       // 100 packets of 1000 bytes in one second = 800 kbit/s.
       const next = stream(layer, T0, T0 + 1000, 10, 1000);
@@ -202,7 +202,7 @@ describe('PublisherLayer', () => {
     });
 
     it('counts whole RTP packets, header included', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       // 50 packets of 250 bytes (12 of them header) in one second = 100 kbit/s.
       const next = stream(layer, T0, T0 + 1000, 20, 250);
@@ -211,7 +211,7 @@ describe('PublisherLayer', () => {
     });
 
     it('keeps the last full window until the next one ends', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       let next = stream(layer, T0, T0 + 1000, 10, 1000);
       // Second window: half the bytes.
@@ -225,7 +225,7 @@ describe('PublisherLayer', () => {
     });
 
     it('divides by the real elapsed time when packets are sparse', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       feed(layer, rtp(1, 0, 1000), T0);
       feed(layer, rtp(2, 0, 1000), T0 + 700);
@@ -236,7 +236,7 @@ describe('PublisherLayer', () => {
     });
 
     it('uses the times passed in, not the wall clock', () => {
-      const layer = new PublisherLayer(0, 'q', 64, 90000);
+      const layer = new PublisherLayer(0, 'q', 64, 90000, true);
       layer.reset(SSRC);
       const start = 5_000_000;
       const next = stream(layer, start, start + 1000, 100, 500);
@@ -246,7 +246,7 @@ describe('PublisherLayer', () => {
   });
 
   it('stores the key frame size', () => {
-    const layer = new PublisherLayer(2, 'f', 64, 90000);
+    const layer = new PublisherLayer(2, 'f', 64, 90000, true);
     layer.setSize(1280, 720);
     expect([layer.width, layer.height]).toEqual([1280, 720]);
     layer.setSize(640, 360);

@@ -16,8 +16,8 @@ export class PublisherLayer {
   readonly #clockRate: number;
   ssrc = 0;
   stats: ReceiveStats | null = null;
-  /** Losses on the way in, to NACK (video only). */
-  nacks = new NackTracker();
+  /** Losses on the way in, to NACK; null for audio (Opus conceals loss; a late packet is no use). */
+  nacks: NackTracker | null;
   /** Frame size from the last key frame, 0 until one arrived. */
   width = 0;
   height = 0;
@@ -29,18 +29,19 @@ export class PublisherLayer {
   #windowStart = 0;
   #windowBytes = 0;
 
-  constructor(index: number, rid: string | null, cacheSize: number, clockRate: number) {
+  constructor(index: number, rid: string | null, cacheSize: number, clockRate: number, trackLosses: boolean) {
     this.index = index;
     this.rid = rid;
     this.cache = new PacketCache(cacheSize);
     this.#clockRate = clockRate;
+    this.nacks = trackLosses ? new NackTracker() : null;
   }
 
   /** A (new) SSRC for this layer: statistics and cache start afresh. */
   reset(ssrc: number): void {
     this.ssrc = ssrc;
     this.stats = new ReceiveStats(ssrc, this.#clockRate);
-    this.nacks = new NackTracker();
+    if (this.nacks) this.nacks = new NackTracker();
     this.cache.clear();
   }
 
@@ -48,7 +49,7 @@ export class PublisherLayer {
     this.packetsIn++;
     this.lastPacketAt = now;
     this.stats?.onPacket(view.sequence, view.timestamp, now);
-    this.nacks.onPacket(view.sequence, now);
+    this.nacks?.onPacket(view.sequence, now);
     this.cache.put(view.sequence, packet);
     if (now - this.#windowStart >= BITRATE_WINDOW_MS) {
       const elapsed = now - this.#windowStart;

@@ -4,11 +4,12 @@ import { monotonicNow } from './clock.ts';
 import type { MediaKind, SourceName } from './codecs.ts';
 import { codecOf, SFU_RTCP_SSRC } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
+import { KeyFrameThrottle } from './key-frame-throttle.ts';
 import { LayerDemand } from './layer-demand.ts';
 import { PublisherLayer } from './publisher-layer.ts';
 import type { ReportBlock } from './rtp/rtcp.ts';
 import { buildNack, buildPli, buildReceiverReport, parseRtcp } from './rtp/rtcp.ts';
-import { isRtcp, RtpView } from './rtp/rtp-view.ts';
+import { isRtcp, MAX_RTP_PACKET_BYTES, RtpView } from './rtp/rtp-view.ts';
 import { vp8KeyFrameSize } from './rtp/vp8.ts';
 
 export { PublisherLayer } from './publisher-layer.ts';
@@ -41,7 +42,7 @@ export interface PublisherOptions {
   audioLevelExtensionId?: number | undefined;
   /** Receives each packet's audio level (0 loudest … 127 silence), for speaker detection. */
   onAudioLevel?: ((level: number, nowMs: number) => void) | undefined;
-  /** Shortest interval between key frame requests we send for one layer. */
+  /** Shortest interval between key frame requests we send for one layer (default 300 ms). */
   keyFrameIntervalMs?: number;
   now?: () => number;
 }
@@ -70,7 +71,7 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly #layerBySsrc = new Map<number, PublisherLayer>();
   readonly #sinks = new Set<PacketSink>();
   readonly #view = new RtpView();
-  readonly #keyFrameIntervalMs: number;
+  readonly #keyFrames: KeyFrameThrottle;
   readonly #now: () => number;
   #closed = false;
   packetsIn = 0;
@@ -78,6 +79,8 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly demand: LayerDemand | null;
   /** When the last RTP or RTCP arrived (liveness). */
   lastPacketAt = 0;
+  /** RTP packets dropped for being larger than MAX_RTP_PACKET_BYTES. */
+  oversized = 0;
 
   constructor(options: PublisherOptions) {
     super();
@@ -91,11 +94,12 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.#audioLevelExtensionId = options.audioLevelExtensionId;
     this.#onAudioLevel = options.onAudioLevel;
     if (options.transportCcExtensionId !== undefined) this.#feedback = new TransportFeedbackGenerator(SFU_RTCP_SSRC);
-    this.#keyFrameIntervalMs = options.keyFrameIntervalMs ?? 300;
+    this.#keyFrames = new KeyFrameThrottle(options.keyFrameIntervalMs);
     this.#now = options.now ?? monotonicNow;
     const rids = options.rids?.length ? options.rids : [null];
     const cacheSize = options.kind === 'video' ? 1024 : 128;
-    this.layers = rids.map((rid, index) => new PublisherLayer(index, rid, cacheSize, codecOf(options.kind).clockRate));
+    const video = options.kind === 'video';
+    this.layers = rids.map((rid, index) => new PublisherLayer(index, rid, cacheSize, codecOf(options.kind).clockRate, video));
     this.demand = this.layers.length > 1 ? new LayerDemand(this.layers.length) : null;
     options.track.onPacket((packet) => this.#onPacket(packet));
   }
@@ -118,6 +122,10 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     this.lastPacketAt = now;
     if (isRtcp(packet)) {
       this.#onRtcp(packet);
+      return;
+    }
+    if (packet.length > MAX_RTP_PACKET_BYTES) {
+      this.oversized++;
       return;
     }
     const view = this.#view;
@@ -176,19 +184,26 @@ export class Publisher extends EventEmitter<PublisherEvents> {
     if (this.#closed) return;
     if (this.#feedback) for (const packet of this.#feedback.flush(this.layers[0]?.ssrc ?? 0)) this.#track.send(packet);
     if (this.kind !== 'video') return;
+    for (const index of this.#keyFrames.due(now)) this.#sendPli(this.layers[index]);
     for (const layer of this.layers) {
       if (layer.ssrc === 0) continue;
-      const lost = layer.nacks.due(now);
+      const lost = layer.nacks?.due(now) ?? [];
       if (lost.length) this.#track.send(buildNack(SFU_RTCP_SSRC, layer.ssrc, lost.slice(0, 100)));
     }
   }
 
-  /** Asks for a key frame on `layer`, at most once per `keyFrameIntervalMs` per layer. */
+  /**
+   * Asks for a key frame on `layer`, within the publisher's key-frame budget (key-frame-throttle.ts):
+   * a request over budget is sent later, never dropped.
+   */
   requestKeyFrame(layer: PublisherLayer): void {
     if (this.kind !== 'video' || this.#closed || layer.ssrc === 0) return;
-    const now = this.#now();
-    if (now - layer.lastKeyFrameRequestAt < this.#keyFrameIntervalMs) return;
-    layer.lastKeyFrameRequestAt = now;
+    if (this.#keyFrames.request(layer.index, this.#now())) this.#sendPli(layer);
+  }
+
+  #sendPli(layer: PublisherLayer | undefined): void {
+    if (!layer || layer.ssrc === 0) return;
+    layer.lastKeyFrameRequestAt = this.#now();
     this.#track.send(buildPli(SFU_RTCP_SSRC, layer.ssrc));
   }
 

@@ -4,14 +4,18 @@ import { codecOf, VP8_RTX } from './codecs.ts';
 import type { EngineTrack } from './engine/engine-connection.ts';
 import { FORWARDING_PAUSE_MS } from './liveness.ts';
 import type { PacketSink, Publisher, PublisherLayer } from './publisher.ts';
+import type { RetransmitBudget } from './retransmit-budget.ts';
 import { parseRtcp, rewriteSenderReport } from './rtp/rtcp.ts';
 import { HEADER_WITH_TRANSPORT_SEQUENCE, RtpView, writeRetransmission, writeRewritten } from './rtp/rtp-view.ts';
 import { seqAdd, seqDelta, seqNewer } from './rtp/sequence.ts';
 import { isVp8KeyFrame } from './rtp/vp8.ts';
 
-/** Packets at most 1500 bytes plus room: one scratch buffer for every rewrite in the process. */
+/** Packets at most 1500 bytes (larger are dropped on the way in) plus room for our header changes. */
 const scratch = Buffer.allocUnsafe(2048);
 const retransmitView = new RtpView();
+/** The same packet is resent at most once this often: a NACK naming it again meanwhile is a duplicate. */
+const RESEND_INTERVAL_MS = 20;
+const RESENT_RING = 256;
 
 /**
  * The subscriber's transport: numbers every packet sent on its connection (transport-wide
@@ -58,6 +62,10 @@ export class Slot implements PacketSink {
   #lastOutSeq: number;
   #lastOutTs: number;
   #rtxSequence = Math.floor(Math.random() * 0x10000);
+  readonly #budget: RetransmitBudget | null;
+  /** When each out-sequence (mod RESENT_RING) was last resent, and which one it was. */
+  readonly #resentAt = new Float64Array(RESENT_RING).fill(Number.NEGATIVE_INFINITY);
+  readonly #resentSeq = new Int32Array(RESENT_RING).fill(-1);
   /** When we last forwarded a packet here, and last heard feedback about it (liveness). */
   lastSentAt = 0;
   /** When forwarding (re)started after a pause; see liveness.ts. */
@@ -74,6 +82,7 @@ export class Slot implements PacketSink {
     rtxSsrc: number | null,
     track: EngineTrack,
     transport: SubscriberTransport | null = null,
+    budget: RetransmitBudget | null = null,
     now: () => number = monotonicNow,
   ) {
     this.mid = mid;
@@ -82,6 +91,7 @@ export class Slot implements PacketSink {
     this.rtxSsrc = rtxSsrc;
     this.#track = track;
     this.#transport = transport;
+    this.#budget = budget;
     this.#now = now;
     const codec = codecOf(kind);
     this.#payloadType = codec.payloadType;
@@ -214,11 +224,17 @@ export class Slot implements PacketSink {
   #retransmit(sequences: readonly number[]): void {
     const layer = this.#current;
     if (!layer || this.rtxSsrc === null) return;
-    for (const outSeq of sequences.slice(0, 64)) {
+    const now = this.#now();
+    for (const outSeq of sequences) {
       // Only packets since the last switch map back to the publisher's numbering.
       if (seqDelta(this.#firstOutSeq, outSeq) < 0 || seqNewer(this.#lastOutSeq, outSeq)) continue;
+      const ring = outSeq % RESENT_RING;
+      if (this.#resentSeq[ring] === outSeq && now - (this.#resentAt[ring] as number) < RESEND_INTERVAL_MS) continue;
       const original = layer.cache.get((outSeq - this.#seqOffset) & 0xffff);
       if (!original || !retransmitView.reset(original)) continue;
+      if (this.#budget && !this.#budget.take(original.length)) return;
+      this.#resentSeq[ring] = outSeq;
+      this.#resentAt[ring] = now;
       const timestamp = (retransmitView.timestamp + this.#tsOffset) >>> 0;
       const rewrite = { payloadType: this.#rtxPayloadType, sequence: this.#rtxSequence, timestamp, ssrc: this.rtxSsrc };
       this.#rtxSequence = (this.#rtxSequence + 1) & 0xffff;

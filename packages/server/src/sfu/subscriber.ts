@@ -8,6 +8,7 @@ import { allocateLayers } from './layer-allocation.ts';
 import type { RenderedSize } from './layer-choice.ts';
 import { chooseLayer, demandedLayer } from './layer-choice.ts';
 import type { Publisher } from './publisher.ts';
+import { RetransmitBudget } from './retransmit-budget.ts';
 import type { SdpCandidate } from './sdp/candidates.ts';
 import { withoutCandidates } from './sdp/candidates.ts';
 import { PAUSED, Slot } from './slot.ts';
@@ -71,6 +72,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #prioritized = new Set<Publisher>();
   /** Bandwidth estimate of the member's downlink, from their transport-cc feedback. */
   readonly downlink = new DownlinkEstimate();
+  /** Retransmitted bytes this member may cause, over all its slots. */
+  readonly retransmitBudget = new RetransmitBudget();
 
   constructor(memberId: string, connection: EngineConnection) {
     super();
@@ -146,7 +149,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         ...(kind === 'video' ? [`a=rtcp-fb:${codec.payloadType} ccm fir`] : []),
       ],
     });
-    const slot = new Slot(mid, kind, ssrc, rtx?.ssrc ?? null, track, this.downlink);
+    const slot = new Slot(mid, kind, ssrc, rtx?.ssrc ?? null, track, this.downlink, this.retransmitBudget);
     this.#slots.push(slot);
     return slot;
   }

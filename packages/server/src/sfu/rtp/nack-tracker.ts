@@ -12,6 +12,12 @@ const MAX_REQUESTS = 3;
 const GIVE_UP_MS = 1000;
 /** A bigger jump is a restart or a long outage, not loss worth repairing. */
 const MAX_GAP = 200;
+/**
+ * The most packets tracked as missing at once (docs/reliability.md). Honest video is at most
+ * ~250 packets/s, given up after 1 s: even 30% loss stays under 80. A sender whose sequence
+ * jumps by MAX_GAP on every packet pushes the oldest out instead of growing the map.
+ */
+export const MAX_TRACKED_MISSING = 256;
 
 interface Missing {
   since: number;
@@ -37,6 +43,11 @@ export class NackTracker {
       else
         for (let s = this.#highest + 1; s < extended; s++) this.#missing.set(s, { since: nowMs, lastRequestAt: 0, requests: 0 });
       this.#highest = extended;
+      // Oldest first (insertion order): they are the least likely to be recovered in time.
+      for (const sequence of this.#missing.keys()) {
+        if (this.#missing.size <= MAX_TRACKED_MISSING) break;
+        this.#missing.delete(sequence);
+      }
     } else if (this.#missing.delete(extended)) {
       this.recovered++;
     }

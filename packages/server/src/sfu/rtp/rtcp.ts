@@ -14,11 +14,19 @@ export type RtcpFeedback =
   | { type: 'transport-cc'; offset: number };
 
 /**
+ * Lost packets one RTCP packet may ask for, in all (docs/reliability.md): a receiver that lost more
+ * than this in one feedback interval needs a key frame, not retransmissions. It bounds the work
+ * one small packet can cause (each 4-byte NACK item names up to 17 packets).
+ */
+export const MAX_NACKED_PER_PACKET = 64;
+
+/**
  * Splits a compound RTCP packet into the feedback the SFU acts on. Unknown or malformed parts are
  * skipped; never throws.
  */
 export function parseRtcp(packet: Buffer): RtcpFeedback[] {
   const out: RtcpFeedback[] = [];
+  let nacked = 0;
   let offset = 0;
   while (offset + 4 <= packet.length) {
     const b0 = packet[offset] as number;
@@ -43,13 +51,15 @@ export function parseRtcp(packet: Buffer): RtcpFeedback[] {
     } else if (type === RTCP_RTPFB && fmt === 1 && size >= 16) {
       const mediaSsrc = packet.readUInt32BE(offset + 8);
       const sequences: number[] = [];
-      for (let i = offset + 12; i + 4 <= offset + size; i += 4) {
+      for (let i = offset + 12; i + 4 <= offset + size && nacked + sequences.length < MAX_NACKED_PER_PACKET; i += 4) {
         const pid = packet.readUInt16BE(i);
         const blp = packet.readUInt16BE(i + 2);
         sequences.push(pid);
         for (let bit = 0; bit < 16; bit++) if (blp & (1 << bit)) sequences.push((pid + bit + 1) & 0xffff);
       }
-      out.push({ type: 'nack', mediaSsrc, sequences });
+      const allowed = sequences.slice(0, MAX_NACKED_PER_PACKET - nacked);
+      nacked += allowed.length;
+      out.push({ type: 'nack', mediaSsrc, sequences: allowed });
     } else if (type === RTCP_RTPFB && fmt === 15 && size >= 20) {
       out.push({ type: 'transport-cc', offset });
     }

@@ -117,6 +117,12 @@ export interface TransportSequence {
 export const HEADER_WITH_TRANSPORT_SEQUENCE = 20;
 
 /**
+ * Larger RTP packets are dropped on the way in (browsers send ≤ 1 200 bytes): every rewrite uses
+ * one fixed scratch buffer, and caches hold at most this much per slot (docs/reliability.md).
+ */
+export const MAX_RTP_PACKET_BYTES = 1500;
+
+/**
  * Writes `view`'s packet with a new header into `out` (12-byte header, no CSRCs, marker kept,
  * payload copied; the publisher's extensions are dropped, and our transport-wide sequence number
  * is written when given) and returns the slice to send. `out` must hold 20 + payload bytes.

@@ -96,7 +96,14 @@ export interface TransportCcFeedback {
   packets: PacketArrival[];
 }
 
-/** Parses a transport-cc feedback packet that starts at `offset`; null when malformed. */
+/**
+ * The most packets one feedback may report (docs/reliability.md). Chrome reports every ~50–100 ms;
+ * even 16 videos at 200 packets/s each stay far below. A run-length chunk lets 2 bytes claim 8 191
+ * packets, so without a cap a 36-byte packet could make us build 65 535 entries.
+ */
+export const MAX_FEEDBACK_PACKETS = 4096;
+
+/** Parses a transport-cc feedback packet that starts at `offset`; null when malformed or too large. */
 export function parseTransportCcFeedback(packet: Buffer, offset = 0): TransportCcFeedback | null {
   if (packet.length < offset + 20) return null;
   const size = (packet.readUInt16BE(offset + 2) + 1) * 4;
@@ -107,6 +114,7 @@ export function parseTransportCcFeedback(packet: Buffer, offset = 0): TransportC
   const count = packet.readUInt16BE(offset + 14);
   const referenceMs = packet.readIntBE(offset + 16, 3) * REFERENCE_TICK_MS;
   const feedbackCount = packet[offset + 19] as number;
+  if (count > MAX_FEEDBACK_PACKETS) return null;
   const statuses: number[] = [];
   let i = offset + 20;
   while (statuses.length < count) {

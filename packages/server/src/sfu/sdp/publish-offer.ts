@@ -2,6 +2,9 @@ import { parse, write } from 'sdp-transform';
 
 export class SdpError extends Error {}
 
+/** Simulcast layers per source: each gets a packet cache, so their number is bounded. */
+export const MAX_SIMULCAST_LAYERS = 3;
+
 export interface PublishOffer {
   /** The offer reduced to the one codec the SFU forwards. */
   sdp: string;
@@ -59,5 +62,7 @@ export function preparePublishOffer(sdp: string, codec: string): PublishOffer {
   media.ssrcs = (media.ssrcs ?? []).filter((line) => !companions.has(Number(line.id)));
   delete media.ssrcGroups;
   const rids = (media.rids ?? []).filter((r) => r.direction === 'send').map((r) => String(r.id));
+  if (rids.length > MAX_SIMULCAST_LAYERS) throw new SdpError(`at most ${MAX_SIMULCAST_LAYERS} simulcast layers`);
+  if (new Set(rids).size !== rids.length) throw new SdpError('a simulcast layer is named twice');
   return { sdp: write(session), kind: media.type, payloadType: wanted.payload, rids, extensions: extensionIds(media.ext) };
 }

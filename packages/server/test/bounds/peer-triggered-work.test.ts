@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineTrack } from '../../src/sfu/engine/engine-connection.ts';
+import { KeyFrameThrottle } from '../../src/sfu/key-frame-throttle.ts';
+import { Publisher } from '../../src/sfu/publisher.ts';
+import { RETRANSMIT_BURST_BYTES, RETRANSMIT_BYTES_PER_SECOND, RetransmitBudget } from '../../src/sfu/retransmit-budget.ts';
+import { buildNack, MAX_NACKED_PER_PACKET, parseRtcp } from '../../src/sfu/rtp/rtcp.ts';
+import { MAX_FEEDBACK_PACKETS, parseTransportCcFeedback } from '../../src/sfu/rtp/transport-cc.ts';
+import { MAX_SIMULCAST_LAYERS, preparePublishOffer, SdpError } from '../../src/sfu/sdp/publish-offer.ts';
+import { Slot } from '../../src/sfu/slot.ts';
+import { rtp } from '../helpers/rtp-packet.ts';
+import { feedbackBytes } from '../helpers/transport-cc-fixtures.ts';
+
+/** An engine track the test drives: packets in by hand, packets out recorded. */
+class FakeTrack {
+  sent: Buffer[] = [];
+  #onPacket: (packet: Buffer) => void = () => {};
+  #onOpen: () => void = () => {};
+  onPacket(handler: (packet: Buffer) => void): void {
+    this.#onPacket = handler;
+  }
+  onOpen(handler: () => void): void {
+    this.#onOpen = handler;
+  }
+  open(): void {
+    this.#onOpen();
+  }
+  receive(packet: Buffer): void {
+    this.#onPacket(packet);
+  }
+  send(packet: Buffer): boolean {
+    this.sent.push(Buffer.from(packet));
+    return true;
+  }
+  close(): void {}
+}
+const asTrack = (t: FakeTrack) => t as unknown as EngineTrack;
+
+/** A VP8 packet of `size` bytes: a key frame's first packet, or a delta frame's. */
+function vp8(sequence: number, keyFrame: boolean, size = 1200): Buffer {
+  const payload = [0x10, keyFrame ? 0x00 : 0x01, 0, 0, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01];
+  while (payload.length < size - 12) payload.push(0xab);
+  return rtp({ sequence, timestamp: sequence * 3000, ssrc: 0x5555, payloadType: 96, payload });
+}
+
+function meeting() {
+  let now = 1_000;
+  const clock = () => now;
+  const publisherTrack = new FakeTrack();
+  const publisher = new Publisher({
+    memberId: 'p',
+    source: 'camera',
+    kind: 'video',
+    track: asTrack(publisherTrack),
+    payloadType: 96,
+    now: clock,
+  });
+  const slotTrack = new FakeTrack();
+  const budget = new RetransmitBudget(clock);
+  const slot = new Slot('1', 'video', 0x1111, 0x2222, asTrack(slotTrack), null, budget, clock);
+  slotTrack.open();
+  slot.bind(publisher, 0);
+  for (let s = 0; s < 400; s++) publisherTrack.receive(vp8(s, s === 0));
+  return { publisher, publisherTrack, slot, slotTrack, budget, advance: (ms: number) => (now += ms) };
+}
+
+describe('work a peer can trigger is budgeted', () => {
+  it('a NACK flood gets at most the retransmission budget, and each packet once per interval', () => {
+    const { slotTrack, budget, advance } = meeting();
+    const forwarded = slotTrack.sent.length;
+    expect(forwarded).toBe(400);
+    const outSeqs = slotTrack.sent.map((p) => p.readUInt16BE(2));
+    let nackBytes = 0;
+    // One second of a receiver asking for every packet it ever got, 100 times.
+    for (let round = 0; round < 100; round++) {
+      for (let i = 0; i < outSeqs.length; i += 17) {
+        const nack = buildNack(0x9999, 0x1111, outSeqs.slice(i, i + 17));
+        nackBytes += nack.length;
+        slotTrack.receive(nack);
+      }
+      advance(10);
+    }
+    const resent = slotTrack.sent.slice(forwarded);
+    const resentBytes = resent.reduce((n, p) => n + p.length, 0);
+    expect(resentBytes).toBeLessThanOrEqual(RETRANSMIT_BURST_BYTES + RETRANSMIT_BYTES_PER_SECOND * 1.0 + 1500);
+    expect(resentBytes).toBeGreaterThan(RETRANSMIT_BURST_BYTES / 2); // honest-looking NACKs were served
+    expect(budget.refusedBytes).toBeGreaterThan(0);
+    // Amplification: bytes out per byte of NACK stays small.
+    expect(resentBytes / nackBytes).toBeLessThan(10);
+  });
+
+  it('one RTCP packet names at most MAX_NACKED_PER_PACKET packets, however many items it carries', () => {
+    const sequences = Array.from({ length: 1000 }, (_, i) => i * 3);
+    const items = parseRtcp(buildNack(1, 2, sequences));
+    const named = items.reduce((n, item) => n + (item.type === 'nack' ? item.sequences.length : 0), 0);
+    expect(named).toBe(MAX_NACKED_PER_PACKET);
+    // Several NACK blocks in one compound packet share the limit.
+    const compound = Buffer.concat([buildNack(1, 2, sequences), buildNack(1, 3, sequences)]);
+    expect(parseRtcp(compound).reduce((n, i) => n + (i.type === 'nack' ? i.sequences.length : 0), 0)).toBe(MAX_NACKED_PER_PACKET);
+  });
+
+  it('a transport-cc packet may not claim more than MAX_FEEDBACK_PACKETS packets', () => {
+    // Eight run-length chunks of 8 191 "not received": 36 bytes claiming 65 535 packets.
+    const chunks = Array.from({ length: 8 }, () => 0x1fff);
+    const claim = (count: number) =>
+      parseTransportCcFeedback(
+        feedbackBytes({
+          senderSsrc: 1,
+          mediaSsrc: 2,
+          baseSequence: 0,
+          count,
+          referenceTicks: 0,
+          feedbackCount: 0,
+          chunks,
+          deltas: [],
+        }),
+      );
+    expect(claim(65_535)).toBeNull();
+    expect(claim(MAX_FEEDBACK_PACKETS)?.packets).toHaveLength(MAX_FEEDBACK_PACKETS);
+  });
+
+  it('key-frame requests: per layer and per publisher budgets; one over budget is sent later, never lost', () => {
+    const throttle = new KeyFrameThrottle(300, 5);
+    expect(throttle.request(0, 0)).toBe(true);
+    for (let t = 1; t < 300; t += 10) expect(throttle.request(0, t)).toBe(false); // a flood from one receiver
+    expect(throttle.due(299)).toEqual([]);
+    expect(throttle.due(300)).toEqual([0]); // the kept one, once
+    expect(throttle.due(700)).toEqual([]);
+    // Per publisher: five in a second over three layers, the rest later.
+    const busy = new KeyFrameThrottle(0, 5);
+    const sent = [0, 1, 2, 0, 1, 2, 0].map((layer, i) => busy.request(layer, i));
+    expect(sent.filter(Boolean)).toHaveLength(5);
+    expect(busy.due(500)).toEqual([]);
+    expect(busy.due(1000).length).toBeGreaterThan(0);
+  });
+
+  it('a PLI flood reaches the publisher as a budgeted trickle', () => {
+    const { publisherTrack, slotTrack, publisher, advance } = meeting();
+    const plisBefore = publisherTrack.sent.length;
+    const pli = Buffer.from([0x81, 206, 0, 2, 0, 0, 0x99, 0x99, 0, 0, 0x11, 0x11]);
+    for (let i = 0; i < 1000; i++) {
+      slotTrack.receive(pli);
+      advance(1);
+      publisher.sendFeedback(1_000 + i);
+    }
+    const plis = publisherTrack.sent.slice(plisBefore).filter((p) => p[1] === 206);
+    expect(plis.length).toBeGreaterThan(0);
+    expect(plis.length).toBeLessThanOrEqual(5);
+  });
+
+  it(`an offer with more than ${MAX_SIMULCAST_LAYERS} simulcast layers, or a layer twice, is refused`, () => {
+    const offer = (rids: string[]) =>
+      [
+        'v=0',
+        'o=- 1 2 IN IP4 127.0.0.1',
+        's=-',
+        't=0 0',
+        'm=video 9 UDP/TLS/RTP/SAVPF 96',
+        'c=IN IP4 0.0.0.0',
+        'a=mid:0',
+        'a=sendonly',
+        'a=rtpmap:96 VP8/90000',
+        ...rids.map((r) => `a=rid:${r} send`),
+        `a=simulcast:send ${rids.join(';')}`,
+        '',
+      ].join('\r\n');
+    expect(preparePublishOffer(offer(['q', 'h', 'f']), 'VP8').rids).toEqual(['q', 'h', 'f']);
+    expect(() => preparePublishOffer(offer(['a', 'b', 'c', 'd']), 'VP8')).toThrow(SdpError);
+    expect(() => preparePublishOffer(offer(['a', 'a']), 'VP8')).toThrow(/named twice/);
+  });
+
+  it('RTP packets over 1 500 bytes are dropped on the way in, not truncated', () => {
+    const { publisher, publisherTrack, slotTrack } = meeting();
+    const before = slotTrack.sent.length;
+    publisherTrack.receive(vp8(400, false, 1600));
+    expect(publisher.oversized).toBe(1);
+    expect(slotTrack.sent.length).toBe(before);
+  });
+});
