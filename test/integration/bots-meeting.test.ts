@@ -6,7 +6,7 @@ import { until } from '../support/until.ts';
 
 function roomStats(server: RunningServer) {
   const room = [...server.conference.rooms()][0];
-  return room?.router.stats();
+  return room?.stats();
 }
 
 describe('8 engine-level bots meet through signaling and the SFU', () => {

@@ -26,7 +26,7 @@ describe('participants that vanish', () => {
     const start = Date.now();
     await watcher.waitForEvent((m) => m.type === 'member-left' && m.memberId === victim.memberId, 10_000);
     const elapsed = Date.now() - start;
-    expect(room()?.router.stats()).toMatchObject({ members: 1, publishers: 2 });
+    expect(room()?.stats()).toMatchObject({ members: 1, publishers: 2 });
     expect(watcher.slots.every((s) => s.memberId !== victim.memberId)).toBe(true);
     return elapsed;
   }
@@ -74,6 +74,33 @@ describe('a client that never answers the server’s offer', () => {
     const start = Date.now();
     await watcher.waitForEvent((m) => m.type === 'member-left' && m.memberId === memberId, 10_000);
     expect(Date.now() - start).toBeLessThan(10_000);
+
+    // The room let go of it: its session is told, and is no zombie — every request is refused,
+    // and nothing it sends reaches anyone.
+    const removed = silent.messages.find((m) => m.type === 'removed') ?? (await silent.next((m) => m.type === 'removed'));
+    expect(removed).toEqual({ type: 'removed', reason: 'media-lost' });
+    const requests: Array<Record<string, unknown>> = [
+      { type: 'relay', payload: 'aGVsbG8=' },
+      { type: 'mute', kind: 'audio', muted: true },
+      { type: 'view', sources: [] },
+      { type: 'pin', memberIds: [] },
+      { type: 'mls-key-package', keyPackage: 'AAAAAAAA' },
+      { type: 'mls-create' },
+      { type: 'mls-commit', epoch: 0, added: [], removed: [] },
+      { type: 'p2p-signal', session: 1, candidate: { candidate: 'candidate:x', mid: '0' } },
+      { type: 'answer', revision: 1, sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n' },
+      { type: 'candidate', connection: 'main', candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host', mid: '0' },
+      { type: 'unpublish', source: 'camera' },
+    ];
+    let id = 10;
+    for (const request of requests) {
+      const reply = await silent.request({ ...request, id: id++ });
+      expect([request.type, reply.type, reply.code]).toEqual([request.type, 'error', 'not-joined']);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    expect(watcher.events.some((m) => m.type === 'relay' || (m.type === 'member-updated' && m.member.id === memberId))).toBe(
+      false,
+    );
     silent.ws.close();
   });
 });

@@ -329,6 +329,18 @@ export class Conference extends Emitter<ConferenceEvents> {
         this.emit('participant-left', participant);
         return;
       }
+      case 'removed':
+        this.#disconnect(
+          new ConferenceError(
+            'removed',
+            event.reason === 'shutdown'
+              ? 'The meeting ended, or its server is restarting.'
+              : event.reason === 'too-slow'
+                ? 'The server could not send you updates fast enough and let you go.'
+                : 'The server lost your connection and let you go.',
+          ),
+        );
+        return;
       case 'member-updated':
         this.#update(event.member.id, {
           name: event.member.name,

@@ -14,7 +14,9 @@ export type ConferenceErrorCode =
   /** A meeting without E2EE was asked for, and the server only hosts encrypted meetings. */
   | 'e2ee-required'
   /** The server said the meeting is not end-to-end encrypted, and we did not choose that. */
-  | 'e2ee-downgrade';
+  | 'e2ee-downgrade'
+  /** The server no longer holds us in the meeting (see the message for why). */
+  | 'removed';
 
 export class ConferenceError extends Error {
   readonly code: ConferenceErrorCode;

@@ -64,6 +64,20 @@ export const Layers = v.object({
 /** The dominant speaker changed (from audio levels, with hysteresis). */
 export const Speaker = v.object({ type: v.literal('speaker'), memberId: MemberId });
 
+/**
+ * Why the server no longer holds a member in its meeting:
+ * - `media-lost`: its media connection failed or went silent and could not be kept;
+ * - `vanished`: its signaling socket went away and did not come back in time;
+ * - `too-slow`: it did not read what the server sent (too much was waiting for it);
+ * - `shutdown`: the server is stopping or the meeting ended.
+ * (`left` — it asked to — is never sent: the member knows.)
+ */
+export const REMOVAL_REASONS = ['left', 'media-lost', 'vanished', 'too-slow', 'shutdown'] as const;
+export type RemovalReason = (typeof REMOVAL_REASONS)[number];
+
+/** The member is no longer in the meeting (see REMOVAL_REASONS); nothing more is accepted from it there. */
+export const Removed = v.object({ type: v.literal('removed'), reason: v.picklist(REMOVAL_REASONS) });
+
 /** Opaque bytes from another member (see the client's `relay`). */
 export const RelayEvent = v.object({ type: v.literal('relay'), from: MemberId, payload: v.string() });
 
@@ -73,6 +87,7 @@ export const ServerMessage = v.variant('type', [
   MemberJoined,
   MemberLeft,
   MemberUpdated,
+  Removed,
   Offer,
   Tracks,
   CandidateEvent,

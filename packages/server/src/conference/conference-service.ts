@@ -63,7 +63,7 @@ export class ConferenceService {
   }
 
   close(): void {
-    for (const room of [...this.#rooms.values()]) room.router.close();
+    for (const room of [...this.#rooms.values()]) room.close();
     this.#rooms.clear();
   }
 }

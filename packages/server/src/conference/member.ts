@@ -1,8 +1,10 @@
-import type { MemberInfo, ServerMessage } from '@sotto/protocol';
+import type { MemberInfo, RemovalReason, ServerMessage } from '@sotto/protocol';
 
 /** How the room reaches a member's client; implemented by the signaling session. */
 export interface MemberChannel {
   send(message: ServerMessage): void;
+  /** The room no longer holds this member (for `reason`): the session must forget the room. */
+  removed(reason: RemovalReason): void;
 }
 
 /** A participant in a room, as the conference layer sees them. */

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { JoinResult, P2pMode, ServerMessage } from '@sotto/protocol';
+import type { JoinResult, P2pMode, RemovalReason, ServerMessage } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import { log } from '../log.ts';
+import type { SourceName } from '../sfu/codecs.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
 import type { RouterOptions } from '../sfu/router.ts';
 import { Router } from '../sfu/router.ts';
@@ -9,6 +10,7 @@ import type { SlotInfo } from '../sfu/subscriber.ts';
 import { MediaPathPolicy } from './media-path-policy.ts';
 import type { MemberChannel } from './member.ts';
 import { Member } from './member.ts';
+import type { MlsCommitRequest } from './mls-delivery-service.ts';
 import { MlsDeliveryService } from './mls-delivery-service.ts';
 import type { TurnSettings } from './turn-credentials.ts';
 import { turnCredentials } from './turn-credentials.ts';
@@ -27,53 +29,69 @@ export interface RoomOptions {
 
 /**
  * One meeting: its members, their media router, and the events members see about each other.
- * The room never looks inside relayed payloads.
+ * **The room owns membership**: every request of a member reaches the SFU, the MLS delivery
+ * service and the media-path policy through here, only while the room holds that member, and
+ * `remove` is the one way out (the member's session is told). The room never looks inside
+ * relayed payloads.
  */
 export class Room {
   /** Random id for logs: room names are never logged. */
   readonly logId = randomBytes(4).toString('hex');
-  readonly router: Router;
+  readonly #router: Router;
   readonly #members = new Map<string, Member>();
   readonly #options: RoomOptions;
   /** Present only in end-to-end encrypted rooms. */
-  readonly mls: MlsDeliveryService | null;
-  readonly mediaPath: MediaPathPolicy;
+  readonly #mls: MlsDeliveryService | null;
+  readonly #mediaPath: MediaPathPolicy;
+  #closed = false;
 
   constructor(engine: Engine, options: RoomOptions) {
     this.#options = options;
     const sendTo = (id: string, message: ServerMessage) => this.#members.get(id)?.channel.send(message);
-    this.mls = options.e2ee ? new MlsDeliveryService(sendTo) : null;
+    this.#mls = options.e2ee ? new MlsDeliveryService(sendTo) : null;
     const turn = options.turn;
-    this.mediaPath = new MediaPathPolicy(options.p2p, sendTo, {
+    this.#mediaPath = new MediaPathPolicy(options.p2p, sendTo, {
       ...(turn ? { credentials: (memberId: string) => [turnCredentials(turn, memberId)] } : {}),
     });
-    this.router = new Router(engine, options.routing);
-    this.router.on('offer', (memberId, offer) =>
+    this.#router = new Router(engine, options.routing);
+    this.#router.on('offer', (memberId, offer) =>
       this.#members.get(memberId)?.channel.send({ type: 'offer', revision: offer.revision, sdp: offer.sdp }),
     );
-    this.router.on('slots', (memberId, slots) => this.#members.get(memberId)?.channel.send(this.#tracksMessage(slots)));
-    this.router.on('candidates', (memberId, candidates) => {
+    this.#router.on('slots', (memberId, slots) => this.#members.get(memberId)?.channel.send(this.#tracksMessage(slots)));
+    this.#router.on('candidates', (memberId, candidates) => {
       const channel = this.#members.get(memberId)?.channel;
       for (const c of candidates) channel?.send({ type: 'candidate', connection: 'main', candidate: c.candidate, mid: c.mid });
     });
-    this.router.on('layers', (memberId, source, active) => {
+    this.#router.on('layers', (memberId, source, active) => {
       if (source !== 'microphone') this.#members.get(memberId)?.channel.send({ type: 'layers', source, active });
     });
-    this.router.on('dominant-speaker', (memberId) => this.#broadcast({ type: 'speaker', memberId }));
-    this.router.on('member-lost', (memberId, reason) => {
+    this.#router.on('dominant-speaker', (memberId) => this.#broadcast({ type: 'speaker', memberId }));
+    this.#router.on('member-lost', (memberId, reason) => {
       log.info({ room: this.logId, member: memberId, reason }, 'media connection lost');
-      this.leave(memberId);
+      this.remove(memberId, 'media-lost');
     });
   }
 
   get e2ee(): boolean {
-    return this.mls !== null;
+    return this.#mls !== null;
+  }
+
+  /** The current peer-to-peer pair, if any (tests, health). */
+  get mediaPathActive(): MediaPathPolicy['active'] {
+    return this.#mediaPath.active;
   }
 
   /** The room's MLS delivery service; a request for it in a room without E2EE is refused. */
-  requireMls(): MlsDeliveryService {
-    if (!this.mls) throw new ProtocolError('bad-state', 'this meeting is not end-to-end encrypted');
-    return this.mls;
+  #requireMls(): MlsDeliveryService {
+    if (!this.#mls) throw new ProtocolError('bad-state', 'this meeting is not end-to-end encrypted');
+    return this.#mls;
+  }
+
+  /** The member, while the room holds it; anything else is refused. */
+  #require(memberId: string): Member {
+    const member = this.#members.get(memberId);
+    if (!member) throw new ProtocolError('not-joined', 'you are not in this meeting any more');
+    return member;
   }
 
   get size(): number {
@@ -93,39 +111,104 @@ export class Room {
     const others = [...this.#members.values()].map((m) => m.info());
     this.#broadcast({ type: 'member-joined', member: member.info() });
     this.#members.set(member.id, member);
-    this.mls?.memberJoined(member.id);
-    this.mediaPath.memberJoined(member.id, p2p);
+    this.#mls?.memberJoined(member.id);
+    this.#mediaPath.memberJoined(member.id, p2p);
     log.info({ room: this.logId, member: member.id, size: this.#members.size }, 'member joined');
-    return { member, result: { self: member.info(), members: others, e2ee: this.mls !== null } };
+    return { member, result: { self: member.info(), members: others, e2ee: this.#mls !== null } };
   }
 
   /** Starts the member's media; called after the join reply so the first offer follows it. */
   startMedia(memberId: string): void {
-    this.router.addMember(memberId);
+    this.#require(memberId);
+    this.#router.addMember(memberId);
     // A newcomer learns who is speaking now, not only who speaks next.
-    const speaker = this.router.dominantSpeaker;
+    const speaker = this.#router.dominantSpeaker;
     if (speaker) this.#members.get(memberId)?.channel.send({ type: 'speaker', memberId: speaker });
   }
 
-  leave(memberId: string): void {
+  /**
+   * The one way out of the room: the member is gone from the SFU, the MLS group (at the next
+   * commit) and the media-path policy, everyone else is told, and so is the member's session.
+   */
+  remove(memberId: string, reason: RemovalReason): void {
     const member = this.#members.get(memberId);
     if (!member) return;
     this.#members.delete(memberId);
-    this.router.removeMember(memberId);
+    this.#router.removeMember(memberId);
     this.#broadcast({ type: 'member-left', memberId });
-    this.mls?.memberLeft(memberId);
-    this.mediaPath.memberLeft(memberId);
-    log.info({ room: this.logId, member: memberId, size: this.#members.size }, 'member left');
-    if (this.#members.size === 0) {
-      this.mediaPath.close();
-      this.router.close();
-      this.#options.onEmpty();
-    }
+    this.#mls?.memberLeft(memberId);
+    this.#mediaPath.memberLeft(memberId);
+    member.channel.removed(reason);
+    log.info({ room: this.logId, member: memberId, size: this.#members.size, reason }, 'member left');
+    if (this.#members.size === 0) this.close();
+  }
+
+  /** Ends the room (its last member left, or the server stops); everyone still in it is told. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const id of [...this.#members.keys()]) this.remove(id, 'shutdown');
+    this.#mediaPath.close();
+    this.#router.close();
+    this.#options.onEmpty();
+  }
+
+  stats(): ReturnType<Router['stats']> {
+    return this.#router.stats();
+  }
+
+  publish(memberId: string, source: Exclude<SourceName, 'microphone'>, sdp: string): Promise<string> {
+    this.#require(memberId);
+    return this.#router.publish(memberId, source, sdp);
+  }
+
+  unpublish(memberId: string, source: SourceName): void {
+    this.#require(memberId);
+    this.#router.unpublish(memberId, source);
+  }
+
+  applyAnswer(memberId: string, revision: number, sdp: string): void {
+    this.#require(memberId);
+    this.#router.applyAnswer(memberId, revision, sdp);
+  }
+
+  addCandidate(memberId: string, connection: 'main' | SourceName, candidate: string, mid: string): void {
+    this.#require(memberId);
+    this.#router.addRemoteCandidate(memberId, connection, candidate, mid);
+  }
+
+  setView(memberId: string, sources: Parameters<Router['setView']>[1]): void {
+    this.#require(memberId);
+    this.#router.setView(memberId, sources);
+  }
+
+  setPins(memberId: string, pinned: readonly string[]): void {
+    this.#require(memberId);
+    this.#router.setPins(memberId, pinned);
+  }
+
+  mlsKeyPackage(memberId: string, keyPackage: string): void {
+    this.#require(memberId);
+    this.#requireMls().keyPackage(memberId, keyPackage);
+  }
+
+  mlsCreate(memberId: string): void {
+    this.#require(memberId);
+    this.#requireMls().create(memberId);
+  }
+
+  mlsCommit(memberId: string, request: MlsCommitRequest): void {
+    this.#require(memberId);
+    this.#requireMls().commit(memberId, request);
+  }
+
+  p2pSignal(memberId: string, signal: Parameters<MediaPathPolicy['signal']>[1]): void {
+    this.#require(memberId);
+    this.#mediaPath.signal(memberId, signal);
   }
 
   setMuted(memberId: string, kind: 'audio' | 'video', muted: boolean): void {
-    const member = this.#members.get(memberId);
-    if (!member) return;
+    const member = this.#require(memberId);
     if (kind === 'audio') member.audioMuted = muted;
     else member.videoMuted = muted;
     this.#broadcast({ type: 'member-updated', member: member.info() }, memberId);
@@ -133,6 +216,7 @@ export class Room {
 
   /** Passes opaque bytes to one member or to everyone else; the payload is never inspected. */
   relay(fromId: string, to: string | undefined, payload: string): void {
+    this.#require(fromId);
     if (to !== undefined) {
       const target = this.#members.get(to);
       if (!target || to === fromId) throw new ProtocolError('unknown-member', 'no such member in this meeting');

@@ -1,4 +1,4 @@
-import type { ClientMessage, ErrorCode, ServerMessage } from '@sotto/protocol';
+import type { ClientMessage, ErrorCode, RemovalReason, ServerMessage } from '@sotto/protocol';
 import { CLOSE_CODES, PROTOCOL_VERSION, parseClientMessage } from '@sotto/protocol';
 import type { ConferenceService } from '../conference/conference-service.ts';
 import type { Member } from '../conference/member.ts';
@@ -91,7 +91,11 @@ export class Session {
       if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
       const p2p = message.p2p ?? 'off';
       const room = this.#conference.room(message.room, message.e2ee ?? true, p2p);
-      const { member, result } = room.join(message.name, { send: (m) => this.#send(m) }, p2p);
+      const { member, result } = room.join(
+        message.name,
+        { send: (m) => this.#send(m), removed: (reason) => this.#onRemoved(reason) },
+        p2p,
+      );
       this.#room = room;
       this.#member = member;
       this.#reply(message.id, result);
@@ -107,26 +111,28 @@ export class Session {
         this.#reply(message.id, {});
         return;
       case 'publish': {
-        const sdp = await room.router.publish(member.id, message.source, message.sdp);
+        const sdp = await room.publish(member.id, message.source, message.sdp);
         if (this.#member === member) this.#reply(message.id, { sdp });
         return;
       }
       case 'unpublish':
-        room.router.unpublish(member.id, message.source);
+        room.unpublish(member.id, message.source);
         this.#reply(message.id, {});
         return;
       case 'answer':
         try {
-          room.router.applyAnswer(member.id, message.revision, message.sdp);
+          room.applyAnswer(member.id, message.revision, message.sdp);
         } catch (error) {
+          if (error instanceof ProtocolError) throw error;
           throw new ProtocolError('bad-state', (error as Error).message);
         }
         this.#reply(message.id, {});
         return;
       case 'candidate':
         try {
-          room.router.addRemoteCandidate(member.id, message.connection, message.candidate, message.mid);
-        } catch {
+          room.addCandidate(member.id, message.connection, message.candidate, message.mid);
+        } catch (error) {
+          if (error instanceof ProtocolError) throw error;
           throw new ProtocolError('bad-message', 'the candidate was not accepted');
         }
         this.#reply(message.id, {});
@@ -140,27 +146,27 @@ export class Session {
         this.#reply(message.id, {});
         return;
       case 'view':
-        room.router.setView(member.id, message.sources);
+        room.setView(member.id, message.sources);
         this.#reply(message.id, {});
         return;
       case 'pin':
-        room.router.setPins(member.id, message.memberIds);
+        room.setPins(member.id, message.memberIds);
         this.#reply(message.id, {});
         return;
       case 'mls-key-package':
-        room.requireMls().keyPackage(member.id, message.keyPackage);
+        room.mlsKeyPackage(member.id, message.keyPackage);
         this.#reply(message.id, {});
         return;
       case 'mls-create':
-        room.requireMls().create(member.id);
+        room.mlsCreate(member.id);
         this.#reply(message.id, {});
         return;
       case 'mls-commit':
-        room.requireMls().commit(member.id, message);
+        room.mlsCommit(member.id, message);
         this.#reply(message.id, {});
         return;
       case 'p2p-signal':
-        room.mediaPath.signal(member.id, message);
+        room.p2pSignal(member.id, message);
         this.#reply(message.id, {});
         return;
     }
@@ -182,7 +188,15 @@ export class Session {
     const member = this.#member;
     this.#room = null;
     this.#member = null;
-    if (room && member) room.leave(member.id);
+    if (room && member) room.remove(member.id, 'left');
+  }
+
+  /** The room let go of us: nothing more reaches it from this socket, and the client is told. */
+  #onRemoved(reason: RemovalReason): void {
+    const wasMember = this.#member !== null;
+    this.#room = null;
+    this.#member = null;
+    if (wasMember && reason !== 'left') this.#send({ type: 'removed', reason });
   }
 
   #reply(id: number, result: unknown): void {
