@@ -11,6 +11,15 @@ import { Meeting } from './helpers/mls-meeting.ts';
 
 const settle = () => new Promise((r) => setTimeout(r, 150));
 
+/** Waits for something that must happen (generous: the machine may be busy). */
+async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 async function keyPackageOf(id: string): Promise<string> {
   let keyPackage = '';
   const agreement = new KeyAgreement(id, async (r: MlsRequest) => {
@@ -50,7 +59,7 @@ describe('a hostile delivery service', () => {
     meeting.announce();
     meeting.ds.memberJoined('dave');
     meeting.ds.keyPackage('dave', await keyPackageOf('dave'));
-    await settle();
+    await until(() => meeting.refusals.length >= 2);
     for (const id of ['bob', 'carol']) {
       expect(meeting.latest.get(id)?.epoch).toBe(before[0]?.epoch);
       expect(meeting.refusals.find(([who]) => who === id)?.[1]).toMatch(/adds dave, who is not in the meeting/);
@@ -76,7 +85,7 @@ describe('a hostile delivery service', () => {
     const before = await meeting.converged();
     const dave = await meeting.join('dave'); // announced to all, but the server hands the task to carol
     dave.close();
-    await settle();
+    await until(() => ['alice', 'bob', 'carol'].every((id) => meeting.latest.get(id)?.epoch === (before[0]?.epoch ?? 0n) + 1n));
     const epoch = meeting.ds.epoch as number;
     expect(epoch).toBe(Number(before[0]?.epoch) + 1); // alice added dave, as she should
     // Now the server (not alice) lets carol commit dave's removal and relays it as if it were fine.
@@ -89,7 +98,7 @@ describe('a hostile delivery service', () => {
     meeting.drop = (to, message) => message.type === 'mls-task' && to === 'alice';
     meeting.leave('dave');
     meeting.members.get('carol')?.handle({ type: 'mls-task', epoch, adds: [], removes: ['dave'] });
-    await settle();
+    await until(() => meeting.refusals.length >= 2);
     for (const id of ['alice', 'bob']) {
       expect(meeting.refusals.find(([who]) => who === id)?.[1]).toMatch(/not from the member due to commit \(alice\)/);
     }
@@ -108,6 +117,7 @@ describe('a hostile delivery service', () => {
     await meeting.members.get('alice')?.send(new TextEncoder().encode('from alice'));
     meeting.intercept = null;
     await meeting.members.get('alice')?.send(new TextEncoder().encode('really from alice'));
+    await until(() => meeting.received.length >= 1);
     await settle();
     expect(meeting.received.filter(([to]) => to === 'bob')).toEqual([['bob', 'alice', 'really from alice']]);
   });
@@ -119,7 +129,7 @@ describe('a hostile delivery service', () => {
     // dave is told the meeting is alice and bob only; carol (a silent listener) stays hidden.
     meeting.rosterOf = (id) => (id === 'dave' ? meeting.order.filter((m) => m !== 'carol') : meeting.order);
     await meeting.join('dave');
-    await settle();
+    await until(() => meeting.refusals.length >= 1);
     expect(meeting.latest.get('dave')).toBeUndefined();
     expect(meeting.refusals).toContainEqual(['dave', 'the group holds carol, who is not in the meeting']);
   });

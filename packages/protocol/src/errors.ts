@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'rate-limited',
   'e2ee-required',
   'stale-epoch',
+  'server-busy',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -33,4 +34,8 @@ export const CLOSE_CODES = {
   timeout: 4000,
   /** The client speaks another protocol version. */
   protocolVersion: 4001,
+  /** No `hello` or `join` in time after connecting. */
+  deadline: 4002,
+  /** The client did not read what the server sent: too much was waiting for it. */
+  tooSlow: 4008,
 } as const;

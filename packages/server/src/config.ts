@@ -35,6 +35,13 @@ export const ServerConfig = v.object({
       ttlSeconds: v.pipe(v.number(), v.integer(), v.minValue(60), v.maxValue(7 * 86400)),
     }),
   ),
+  /** Signaling sockets open at once, in total and from one address (docs/reliability.md). */
+  maxSockets: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
+  maxSocketsPerAddress: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
+  /** Meetings at once. */
+  maxRooms: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
+  /** Page origins besides this server's own allowed to open a signaling socket (SDK apps elsewhere). */
+  allowedOrigins: v.array(v.pipe(v.string(), v.url('allowed origins look like https://app.example.org'))),
   /** Whether a meeting may be started without end-to-end encryption (docs/e2ee.md). */
   allowUnencrypted: v.boolean(),
   /** The built web app to serve. */

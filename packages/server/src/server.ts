@@ -25,6 +25,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const engine = new Engine({ mediaPort: config.mediaPort, publicIp: config.publicIp });
   const conference = new ConferenceService(engine, {
     maxMembersPerRoom: config.maxMembersPerRoom,
+    maxRooms: config.maxRooms,
     allowUnencrypted: config.allowUnencrypted,
     p2p: config.p2p,
     turn: config.turn,
@@ -42,6 +43,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     rateBurst: 60,
     ratePerSecond: 30,
     rateStrikes: 20,
+    maxSockets: config.maxSockets,
+    maxSocketsPerAddress: config.maxSocketsPerAddress,
+    allowedOrigins: config.allowedOrigins,
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -10,6 +10,10 @@ const VALID = {
   audioLastN: 8,
   allowUnencrypted: false,
   p2p: 'off',
+  maxSockets: 2000,
+  maxSocketsPerAddress: 64,
+  maxRooms: 500,
+  allowedOrigins: [],
   webRoot: '/srv/sotto/web',
 };
 

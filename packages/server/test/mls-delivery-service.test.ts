@@ -157,3 +157,45 @@ describe('MlsDeliveryService', () => {
     expect(take()).toEqual([]);
   });
 });
+
+describe('MlsDeliveryService: key-package churn', () => {
+  it('lets a member rejoin at once, then again only after the interval; a waiting one is replaced', () => {
+    const sent: Array<[string, ServerMessage]> = [];
+    let now = 0;
+    const timers: Array<{ at: number; run: () => void; cancelled: boolean }> = [];
+    const ds = new MlsDeliveryService((id, m) => sent.push([id, m]), {
+      rejoinIntervalMs: 10_000,
+      now: () => now,
+      schedule: (run, ms) => {
+        const timer = { at: now + ms, run, cancelled: false };
+        timers.push(timer);
+        return { cancel: () => (timer.cancelled = true) };
+      },
+    });
+    ds.memberJoined('a');
+    ds.memberJoined('b');
+    ds.keyPackage('a', 'KPa=');
+    ds.create('a');
+    ds.keyPackage('b', 'KPb=');
+    ds.commit('a', { epoch: 0, commit: 'C0==', welcome: 'W0==', added: ['b'], removed: [] });
+    sent.splice(0);
+    const tasks = () => sent.filter(([, m]) => m.type === 'mls-task').splice(0);
+    // b rejoins: at once.
+    ds.keyPackage('b', 'KPb2=');
+    expect(tasks()).toHaveLength(1);
+    ds.commit('a', { epoch: 1, commit: 'C1==', welcome: 'W1==', added: ['b'], removed: ['b'] });
+    sent.splice(0);
+    // b floods key packages: none is taken before the interval, then only the last one.
+    for (let i = 0; i < 100; i++) {
+      now += 10;
+      ds.keyPackage('b', `KPx${i}=`);
+    }
+    expect(sent).toEqual([]);
+    expect(timers.filter((t) => !t.cancelled)).toHaveLength(1);
+    now = 10_000;
+    for (const t of timers) if (!t.cancelled && t.at <= now) t.run();
+    expect(sent).toEqual([
+      ['a', { type: 'mls-task', epoch: 2, adds: [{ memberId: 'b', keyPackage: 'KPx99=' }], removes: ['b'] }],
+    ]);
+  });
+});

@@ -25,8 +25,35 @@ describe('defaultConfig', () => {
       audioLastN: 8,
       allowUnencrypted: false,
       p2p: 'off',
+      maxSockets: 2000,
+      maxSocketsPerAddress: 64,
+      maxRooms: 500,
+      allowedOrigins: [],
       webRoot: WEB_DIST,
     });
+  });
+});
+
+describe('configFromArgs: admission', () => {
+  it('reads the socket and room caps and the allowed origins from flags or the environment', () => {
+    const { config } = configFromArgs(
+      [
+        '--max-sockets',
+        '100',
+        '--max-sockets-per-address',
+        '5',
+        '--allowed-origins',
+        'https://a.example.org, https://b.example.org',
+      ],
+      { SOTTO_MAX_ROOMS: '7' },
+    );
+    expect(config).toMatchObject({
+      maxSockets: 100,
+      maxSocketsPerAddress: 5,
+      maxRooms: 7,
+      allowedOrigins: ['https://a.example.org', 'https://b.example.org'],
+    });
+    expect(() => configFromArgs(['--allowed-origins', 'not a url'], {})).toThrow(/allowedOrigins/);
   });
 });
 

@@ -15,6 +15,10 @@ export function defaultConfig(): ServerConfig {
     lastN: 16,
     audioLastN: 8,
     p2p: 'off',
+    maxSockets: 2000,
+    maxSocketsPerAddress: 64,
+    maxRooms: 500,
+    allowedOrigins: [],
     allowUnencrypted: false,
     webRoot: WEB_ROOT,
   };
@@ -43,6 +47,15 @@ Options:
                     not visible in the process list)
   --turn-ttl N      seconds the TURN credentials handed out stay valid
                     (env SOTTO_TURN_TTL, default 600)
+  --allowed-origins LIST
+                    comma-separated page origins besides this server's own that
+                    may open a signaling socket, e.g. https://app.example.org
+                    (env SOTTO_ALLOWED_ORIGINS; default: none)
+  --max-sockets N   signaling sockets at once (env SOTTO_MAX_SOCKETS, default 2000)
+  --max-sockets-per-address N
+                    from one address; behind a reverse proxy that is the proxy
+                    (env SOTTO_MAX_SOCKETS_PER_ADDRESS, default 64)
+  --max-rooms N     meetings at once (env SOTTO_MAX_ROOMS, default 500)
   --allow-unencrypted
                     let a meeting be started without end-to-end encryption
                     (env SOTTO_ALLOW_UNENCRYPTED=1; default: every meeting is
@@ -106,6 +119,10 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
       'turn-urls': { type: 'string' },
       'turn-secret': { type: 'string' },
       'turn-ttl': { type: 'string' },
+      'allowed-origins': { type: 'string' },
+      'max-sockets': { type: 'string' },
+      'max-sockets-per-address': { type: 'string' },
+      'max-rooms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -124,6 +141,15 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
     allowUnencrypted: values['allow-unencrypted'] === true || flagFromEnv('SOTTO_ALLOW_UNENCRYPTED', env),
     p2p: values.p2p ?? (env.SOTTO_P2P || defaults.p2p),
     turn: turnFrom(values, env),
+    maxSockets: wholeNumber('--max-sockets', values['max-sockets'], 'SOTTO_MAX_SOCKETS', env) ?? defaults.maxSockets,
+    maxSocketsPerAddress:
+      wholeNumber('--max-sockets-per-address', values['max-sockets-per-address'], 'SOTTO_MAX_SOCKETS_PER_ADDRESS', env) ??
+      defaults.maxSocketsPerAddress,
+    maxRooms: wholeNumber('--max-rooms', values['max-rooms'], 'SOTTO_MAX_ROOMS', env) ?? defaults.maxRooms,
+    allowedOrigins: (values['allowed-origins'] ?? env.SOTTO_ALLOWED_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   });
   return { config, help: values.help === true };
 }

@@ -8,6 +8,8 @@ import type { TurnSettings } from './turn-credentials.ts';
 
 export interface ConferenceOptions {
   maxMembersPerRoom: number;
+  /** Meetings at once; a new one beyond is refused (`server-busy`). */
+  maxRooms: number;
   /** Whether a room may be created without end-to-end encryption (E2EE is on by default). */
   allowUnencrypted: boolean;
   /** The most peer to peer any room may use. */
@@ -42,6 +44,9 @@ export class ConferenceService {
   room(name: string, e2ee = true, p2p: P2pMode = 'off'): Room {
     let room = this.#rooms.get(name);
     if (!room) {
+      if (this.#rooms.size >= this.#options.maxRooms) {
+        throw new ProtocolError('server-busy', 'this server hosts as many meetings as it can; try again later');
+      }
       if (!e2ee && !this.#options.allowUnencrypted) {
         throw new ProtocolError('e2ee-required', 'this server only hosts end-to-end encrypted meetings');
       }

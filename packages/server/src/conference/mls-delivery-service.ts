@@ -13,6 +13,20 @@ export interface MlsCommitRequest {
 type Send = (memberId: string, message: ServerMessage) => void;
 
 /**
+ * A member already in the group may rejoin (a new key package, which costs everyone an epoch) at
+ * once, and again only this long after; a sooner one waits, replacing any still waiting
+ * (docs/reliability.md). Honest clients rejoin rarely (a lost commit); this stops a client from
+ * forcing epochs on everyone as fast as it can send.
+ */
+export const REJOIN_INTERVAL_MS = 10_000;
+
+export interface MlsDeliveryServiceOptions {
+  rejoinIntervalMs?: number;
+  now?: () => number;
+  schedule?: (run: () => void, ms: number) => { cancel(): void };
+}
+
+/**
  * The MLS delivery service of one end-to-end encrypted room (RFC 9420 §16.3 leaves ordering to
  * it). It passes opaque key packages, commits and Welcomes, and never holds a key.
  *
@@ -34,9 +48,24 @@ export class MlsDeliveryService {
   #lastTask = '';
   /** The member asked to create the group: it stays the creator while it is here and waiting. */
   #creator: string | null = null;
+  readonly #rejoinIntervalMs: number;
+  readonly #now: () => number;
+  readonly #schedule: NonNullable<MlsDeliveryServiceOptions['schedule']>;
+  /** When each member last rejoined; a rejoin sooner than allowed waits in #deferred. */
+  readonly #lastKeyPackageAt = new Map<string, number>();
+  readonly #deferred = new Map<string, { keyPackage: string; timer: { cancel(): void } }>();
 
-  constructor(send: Send) {
+  constructor(send: Send, options: MlsDeliveryServiceOptions = {}) {
     this.#send = send;
+    this.#rejoinIntervalMs = options.rejoinIntervalMs ?? REJOIN_INTERVAL_MS;
+    this.#now = options.now ?? (() => performance.now());
+    this.#schedule =
+      options.schedule ??
+      ((run, ms) => {
+        const timer = setTimeout(run, ms);
+        timer.unref?.();
+        return { cancel: () => clearTimeout(timer) };
+      });
   }
 
   get epoch(): number | null {
@@ -61,13 +90,39 @@ export class MlsDeliveryService {
     const index = this.#present.indexOf(memberId);
     if (index >= 0) this.#present.splice(index, 1);
     this.#pendingAdds.delete(memberId);
+    this.#deferred.get(memberId)?.timer.cancel();
+    this.#deferred.delete(memberId);
+    this.#lastKeyPackageAt.delete(memberId);
     if (this.#inGroup.has(memberId)) this.#pendingRemoves.add(memberId);
     this.#dispatch();
   }
 
   /** "Add me" — a first join, or a member that lost its group state and rejoins. */
   keyPackage(memberId: string, keyPackage: string): void {
-    if (this.#inGroup.has(memberId)) this.#pendingRemoves.add(memberId);
+    const deferred = this.#deferred.get(memberId);
+    if (deferred) {
+      deferred.keyPackage = keyPackage;
+      return;
+    }
+    const now = this.#now();
+    const rejoin = this.#inGroup.has(memberId);
+    const last = this.#lastKeyPackageAt.get(memberId);
+    if (rejoin && last !== undefined && now - last < this.#rejoinIntervalMs) {
+      const timer = this.#schedule(
+        () => {
+          const waiting = this.#deferred.get(memberId);
+          this.#deferred.delete(memberId);
+          if (waiting && this.#present.includes(memberId)) this.keyPackage(memberId, waiting.keyPackage);
+        },
+        last + this.#rejoinIntervalMs - now,
+      );
+      this.#deferred.set(memberId, { keyPackage, timer });
+      return;
+    }
+    if (rejoin) {
+      this.#lastKeyPackageAt.set(memberId, now);
+      this.#pendingRemoves.add(memberId);
+    }
     this.#pendingAdds.set(memberId, keyPackage);
     this.#dispatch();
   }

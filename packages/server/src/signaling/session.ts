@@ -21,7 +21,13 @@ export interface SessionOptions {
   ratePerSecond: number;
   /** Messages over the limit tolerated (answered with `rate-limited`) before the socket is closed. */
   rateStrikes: number;
+  /** `hello` must come this soon after connecting, and `join` this soon after hello (ms). */
+  helloDeadlineMs?: number;
+  joinDeadlineMs?: number;
 }
+
+/** One strike is forgiven this often: a burst long ago does not count against a client forever. */
+const STRIKE_DECAY_MS = 10_000;
 
 /**
  * One signaling socket: validates every frame, keeps the hello → join → leave state, and hands
@@ -33,6 +39,8 @@ export class Session {
   readonly #options: SessionOptions;
   readonly #limiter: RateLimiter;
   #strikes = 0;
+  #lastStrikeDecay = Date.now();
+  #deadline: ReturnType<typeof setTimeout> | null = null;
   #helloDone = false;
   #room: Room | null = null;
   #member: Member | null = null;
@@ -43,12 +51,27 @@ export class Session {
     this.#conference = conference;
     this.#options = options;
     this.#limiter = new RateLimiter(options.rateBurst, options.ratePerSecond, Date.now());
+    this.#armDeadline(options.helloDeadlineMs ?? 5_000, 'no hello in time');
+  }
+
+  /** Closes the socket unless the next step (hello, then join) comes within `ms`. */
+  #armDeadline(ms: number, reason: string): void {
+    if (this.#deadline) clearTimeout(this.#deadline);
+    this.#deadline = setTimeout(() => this.close(CLOSE_CODES.deadline, reason), ms);
+    this.#deadline.unref?.();
+  }
+
+  #clearDeadline(): void {
+    if (this.#deadline) clearTimeout(this.#deadline);
+    this.#deadline = null;
   }
 
   /** A text frame arrived. */
   onText(text: string): void {
     if (this.#closed) return;
-    if (!this.#limiter.take(Date.now())) {
+    const now = Date.now();
+    this.#decayStrikes(now);
+    if (!this.#limiter.take(now)) {
       this.#strikes++;
       if (this.#strikes > this.#options.rateStrikes) {
         this.close(CLOSE_CODES.policy, 'too many messages');
@@ -63,6 +86,13 @@ export class Session {
       return;
     }
     this.#handle(parsed.message).catch((error: unknown) => this.#fail(parsed.message.id, error));
+  }
+
+  #decayStrikes(now: number): void {
+    const periods = Math.floor((now - this.#lastStrikeDecay) / STRIKE_DECAY_MS);
+    if (periods <= 0) return;
+    this.#strikes = Math.max(0, this.#strikes - periods);
+    this.#lastStrikeDecay += periods * STRIKE_DECAY_MS;
   }
 
   /** A binary frame arrived: not part of the protocol. */
@@ -83,6 +113,7 @@ export class Session {
         return;
       }
       this.#helloDone = true;
+      this.#armDeadline(this.#options.joinDeadlineMs ?? 10_000, 'no join in time');
       this.#reply(message.id, { protocol: PROTOCOL_VERSION, server: this.#options.serverVersion });
       return;
     }
@@ -98,6 +129,7 @@ export class Session {
       );
       this.#room = room;
       this.#member = member;
+      this.#clearDeadline();
       this.#reply(message.id, result);
       room.startMedia(member.id);
       return;
@@ -183,12 +215,12 @@ export class Session {
     }
   }
 
-  #leave(): void {
+  #leave(why: RemovalReason = 'left'): void {
     const room = this.#room;
     const member = this.#member;
     this.#room = null;
     this.#member = null;
-    if (room && member) room.remove(member.id, 'left');
+    if (room && member) room.remove(member.id, why);
   }
 
   /** The room let go of us: nothing more reaches it from this socket, and the client is told. */
@@ -212,17 +244,19 @@ export class Session {
     this.#socket.send(JSON.stringify(message));
   }
 
-  /** Closes the socket (if still open) and leaves the room. Idempotent. */
-  close(code: number, reason: string): void {
+  /** Closes the socket (if still open) and leaves the room (for `why`). Idempotent. */
+  close(code: number, reason: string, why: RemovalReason = 'left'): void {
     if (this.#closed) return;
-    this.#leave();
+    this.#clearDeadline();
+    this.#leave(why);
     this.#closed = true;
     this.#socket.close(code, reason);
   }
 
   /** The socket went away on its own. */
   onSocketClosed(): void {
-    this.#leave();
+    this.#clearDeadline();
+    this.#leave('vanished');
     this.#closed = true;
   }
 }
