@@ -357,3 +357,21 @@ describe('BandwidthEstimator', () => {
     });
   });
 });
+
+describe('BandwidthEstimator while the link carries little (app-limited)', () => {
+  it('a delay spike while only audio flows halves the estimate at most per verdict, not down to the floor', () => {
+    // ~40 kbit/s of audio (100-byte packets every 20 ms), then a queue that grows 30 ms per packet.
+    const estimator = new BandwidthEstimator({ initialBps: 1_500_000 });
+    let arrival = 0;
+    for (let i = 0; i < 100; i++) {
+      const sentAt = i * 20;
+      arrival = sentAt + 5 + (i > 50 ? (i - 50) * 3 : 0);
+      estimator.onFeedback([{ sentAt, bytes: 100, arrivalMs: arrival }], sentAt + 5);
+    }
+    expect(estimator.usage).toBe('overusing');
+    expect(estimator.ackedBitrate).toBeLessThan(100_000);
+    // One verdict in a 300 ms window: half of 1.5 Mbit/s, not 85 % of 40 kbit/s.
+    expect(estimator.estimate).toBeGreaterThanOrEqual(0.5 ** 3 * 1_500_000);
+    expect(estimator.estimate).toBeGreaterThan(150_000);
+  });
+});

@@ -21,6 +21,8 @@ const ACKED_WINDOW_MS = 1000;
 const LOSS_INTERVAL_MS = 1000;
 const HIGH_LOSS = 0.1;
 const DECREASE_FACTOR = 0.85;
+/** Below this share of the estimate, the traffic is too thin to measure the path by. */
+const APP_LIMITED_SHARE = 0.25;
 /** No increase until this long after a decrease; then +15 % per second. */
 const HOLD_AFTER_DECREASE_MS = 1000;
 const INCREASE_PER_SECOND = 0.15;
@@ -126,7 +128,13 @@ export class BandwidthEstimator {
       // Once per round of feedback is enough: the queue needs time to drain.
       if (nowMs - this.#lastDecreaseAt > 300) {
         const acked = this.ackedBitrate;
-        this.#decreaseTo(DECREASE_FACTOR * (acked > 0 ? acked : this.#estimate), nowMs);
+        // While the link carries a small fraction of the estimate (video slots waiting for key
+        // frames, say: only audio flows), what arrives says little about the path: back off by
+        // half per verdict, rather than to 85 % of an audio stream, where every video would pause.
+        const appLimited = acked < APP_LIMITED_SHARE * this.#estimate;
+        const target =
+          acked <= 0 ? DECREASE_FACTOR * this.#estimate : appLimited ? 0.5 * this.#estimate : DECREASE_FACTOR * acked;
+        this.#decreaseTo(target, nowMs);
       }
       return;
     }
