@@ -1,7 +1,8 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -28,18 +29,32 @@ export async function serveStatic(root: string, urlPath: string, res: ServerResp
   }
   const path = normalize(join(root, decoded));
   if (path !== root && !path.startsWith(root + sep)) return false;
-  let info: Awaited<ReturnType<typeof stat>>;
+  // Open first, then ask the open file: no window in which the path can change under us.
+  let handle: FileHandle;
   try {
-    info = await stat(path);
+    handle = await open(path, 'r');
   } catch {
     return false;
   }
-  if (!info.isFile()) return false;
+  let info: Awaited<ReturnType<FileHandle['stat']>>;
+  try {
+    info = await handle.stat();
+  } catch {
+    await handle.close().catch(() => {});
+    return false;
+  }
+  if (!info.isFile()) {
+    await handle.close().catch(() => {});
+    return false;
+  }
   res.statusCode = 200;
   res.setHeader('Content-Type', TYPES[extname(path)] ?? 'application/octet-stream');
   res.setHeader('Content-Length', info.size);
   // Hashed asset names never change; the HTML must always be fresh.
   res.setHeader('Cache-Control', decoded.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
-  createReadStream(path).pipe(res);
+  // pipeline closes the file on every outcome: done, a read error, or a client that went away.
+  await pipeline(handle.createReadStream({ autoClose: true }), res).catch(() => {
+    if (!res.destroyed) res.destroy();
+  });
   return true;
 }
