@@ -1,7 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
+import { CLOSE_CODES, PROTOCOL_VERSION } from '@sotto/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from '../../bench/bot/bot.ts';
+import { RawSocket } from '../support/raw-socket.ts';
 import { until } from '../support/until.ts';
 
 /** The real `sotto start` command, as a user runs it (after `npm run build`). */
@@ -68,10 +70,17 @@ describe('sotto start', () => {
     expect(err).toContain('--media-port');
   });
 
-  it('stops cleanly on SIGTERM', async () => {
+  it('stops cleanly on SIGTERM: members are told, newcomers refused, exit within 10 s', async () => {
+    const member = await RawSocket.open(url);
+    await member.request({ type: 'hello', id: 1, protocol: PROTOCOL_VERSION });
+    expect((await member.request({ type: 'join', id: 2, room: 'shutdown-room', name: 'm' })).type).toBe('ok');
     const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const started = Date.now();
     child.kill('SIGTERM');
+    expect(await member.next((m) => m.type === 'removed')).toEqual({ type: 'removed', reason: 'shutdown' });
+    expect((await member.waitClosed()).code).toBe(CLOSE_CODES.serviceRestart);
     expect(await exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(10_000);
   });
 });
 

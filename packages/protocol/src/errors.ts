@@ -24,8 +24,10 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** WebSocket close codes the server uses. */
 export const CLOSE_CODES = {
-  /** The participant left or the server shut down. */
+  /** The participant left. */
   normal: 1000,
+  /** The server is stopping (or restarting): try again later. */
+  serviceRestart: 1012,
   /** Abuse: binary frames, floods past the rate limit, too many bad messages. */
   policy: 1008,
   /** A frame larger than MAX_FRAME_BYTES. */

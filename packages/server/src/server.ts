@@ -62,8 +62,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     async close() {
       if (closed) return;
       closed = true;
-      signaling.close();
+      // No newcomers; everyone still here is told the meeting ends, then their sockets close.
+      signaling.stopAdmitting();
       conference.close();
+      await new Promise((r) => setTimeout(r, 50)); // the `removed` events leave before the close frames
+      signaling.close();
       http.closeAllConnections();
       await new Promise<void>((resolve) => http.close(() => resolve()));
     },

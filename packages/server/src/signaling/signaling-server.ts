@@ -24,6 +24,7 @@ export class SignalingServer {
   readonly #heartbeat: NodeJS.Timeout;
   readonly #alive = new WeakMap<WebSocket, boolean>();
   readonly #admission: Admission;
+  #stopping = false;
 
   constructor(http: Server, conference: ConferenceService, options: SessionOptions & AdmissionOptions) {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
@@ -33,6 +34,10 @@ export class SignalingServer {
       const path = (request.url ?? '').split('?')[0];
       if (path !== SIGNALING_PATH) {
         socket.destroy();
+        return;
+      }
+      if (this.#stopping) {
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
       const admitted = this.#admission.admit(request);
@@ -87,9 +92,15 @@ export class SignalingServer {
     return this.#wss.clients.size;
   }
 
+  /** No new sockets from now on (the server is stopping). */
+  stopAdmitting(): void {
+    this.#stopping = true;
+  }
+
   close(): void {
+    this.#stopping = true;
     clearInterval(this.#heartbeat);
-    for (const ws of this.#wss.clients) ws.close(CLOSE_CODES.normal, 'server shutting down');
+    for (const ws of this.#wss.clients) ws.close(CLOSE_CODES.serviceRestart, 'server shutting down');
     this.#wss.close();
   }
 }
