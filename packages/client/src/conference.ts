@@ -1,4 +1,4 @@
-import type { P2pMode } from '@sotto/protocol';
+import type { P2pMode, ResumeResult } from '@sotto/protocol';
 import { JoinResult, parseResult } from '@sotto/protocol';
 import type { Reaction } from './app-messages.ts';
 import { decodeAppMessage, encodeAppMessage } from './app-messages.ts';
@@ -16,8 +16,9 @@ import { participantFromInfo } from './participant.ts';
 import { PublishConnection } from './publish-connection.ts';
 import type { RemoteSlot } from './receive-connection.ts';
 import { ReceiveConnection } from './receive-connection.ts';
-import type { ServerEvent } from './signaling-client.ts';
-import { RequestError, SignalingClient } from './signaling-client.ts';
+import type { ServerEvent, SignalingRequester } from './signaling-client.ts';
+import { RequestError } from './signaling-client.ts';
+import { SignalingLink } from './signaling-link.ts';
 import { ViewReporter } from './view-reporter.ts';
 
 export interface ConferenceOptions {
@@ -61,9 +62,17 @@ export interface ConferenceEvents extends Record<string, unknown[]> {
   reaction: [string, Reaction];
   /** Our media now goes another way (bridge, peer to peer direct or via relay). */
   'media-path': [MediaPathInfo];
+  /**
+   * `reconnecting`: the connection to the server dropped and is being restored (the same
+   * membership, or a fresh join if the server no longer holds it); `joined` again once it is.
+   */
+  state: [ConferenceState];
 }
 
-export type ConferenceState = 'idle' | 'joining' | 'joined' | 'left' | 'disconnected';
+export type ConferenceState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'disconnected';
+
+/** How long a fresh rejoin (after the server let us go or restarted) may keep trying. */
+const REJOIN_DEADLINE_MS = 60_000;
 
 /**
  * A meeting from the browser's side: the SDK's public entry point. The UI (or any other app)
@@ -72,7 +81,9 @@ export type ConferenceState = 'idle' | 'joining' | 'joined' | 'left' | 'disconne
 export class Conference extends Emitter<ConferenceEvents> {
   readonly options: ConferenceOptions;
   #state: ConferenceState = 'idle';
-  #signaling: SignalingClient | null = null;
+  #signaling: SignalingLink | null = null;
+  /** A fresh join in progress after the server let go of us (or restarted). */
+  #rejoining: Promise<void> | null = null;
   #receive: ReceiveConnection | null = null;
   #camera: PublishConnection | null = null;
   #cameraTrack: MediaStreamTrack | null = null;
@@ -157,53 +168,142 @@ export class Conference extends Emitter<ConferenceEvents> {
     base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
     base.pathname = '/ws';
     try {
-      const signaling = await SignalingClient.connect(base.toString());
-      this.#signaling = signaling;
-      signaling.on('event', (event) => this.#onEvent(event));
-      signaling.on('closed', () =>
-        this.#disconnect(new ConferenceError('connection-lost', 'the connection to the server was lost')),
-      );
-      const result = parseResult(
-        JoinResult,
-        await signaling.request({
-          type: 'join',
-          room: this.options.room,
-          name: this.options.displayName,
-          ...(this.options.e2ee === false ? { e2ee: false } : {}),
-          p2p: this.#p2pChoice,
-        }),
-      );
-      // Before any connection exists or any media is sent: a server may not decide, for someone
-      // who did not choose it, that the meeting is unencrypted.
-      if (!result.e2ee && this.options.e2ee !== false) {
-        signaling.request({ type: 'leave' }).catch(() => {});
-        throw new ConferenceError(
-          'e2ee-downgrade',
-          'This server tried to start the meeting without encryption. Nothing was sent. If this meeting is meant to be unencrypted, join again with end-to-end encryption turned off.',
-        );
-      }
-      this.#selfId = result.self.id;
-      for (const info of result.members) this.#participants.set(info.id, participantFromInfo(info));
-      this.#order = [...result.members.map((m) => m.id), result.self.id];
-      if (result.e2ee) this.#startE2ee(signaling, result.self.id);
-      const encryption = this.#e2ee?.media ?? null;
-      this.#receive = new ReceiveConnection(signaling, this.#microphoneTrack, BRIDGE_ICE_SERVERS, encryption);
-      this.#receive.on('slots', (slots) => this.#applySlots(slots));
-      this.#startMediaPath(signaling, this.#receive, encryption);
-      this.#receive.on('failed', () =>
-        this.#disconnect(new ConferenceError('media-failed', 'the media connection to the server failed')),
-      );
-      this.#state = 'joined';
-      if (!this.#microphoneTrack) this.#sendMute('audio', true);
-      if (this.#cameraTrack)
-        this.#camera = await PublishConnection.open(signaling, 'camera', this.#cameraTrack, BRIDGE_ICE_SERVERS, encryption);
-      else this.#sendMute('video', true);
-      for (const participant of this.#participants.values()) this.emit('participant-joined', participant);
+      const link = await SignalingLink.connect(base.toString());
+      this.#signaling = link;
+      link.on('event', (event) => this.#onEvent(event));
+      link.on('reconnecting', () => this.#setState('reconnecting'));
+      link.on('resumed', (result) => this.#onResumed(result));
+      link.on('expired', () => this.#rejoin());
+      link.on('lost', () => this.#disconnect(new ConferenceError('connection-lost', 'the connection to the server was lost')));
+      await this.#enterMeeting(link);
     } catch (error) {
       this.#cleanup();
       this.#state = 'disconnected';
       throw toConferenceError(error);
     }
+  }
+
+  /** Joins the meeting over `link` and starts our media: the first join, and every fresh rejoin. */
+  async #enterMeeting(link: SignalingLink): Promise<void> {
+    const result = parseResult(
+      JoinResult,
+      await link.request({
+        type: 'join',
+        room: this.options.room,
+        name: this.options.displayName,
+        ...(this.options.e2ee === false ? { e2ee: false } : {}),
+        p2p: this.#p2pChoice,
+      }),
+    );
+    // Before any connection exists or any media is sent: a server may not decide, for someone
+    // who did not choose it, that the meeting is unencrypted.
+    if (!result.e2ee && this.options.e2ee !== false) {
+      link.request({ type: 'leave' }).catch(() => {});
+      throw new ConferenceError(
+        'e2ee-downgrade',
+        'This server tried to start the meeting without encryption. Nothing was sent. If this meeting is meant to be unencrypted, join again with end-to-end encryption turned off.',
+      );
+    }
+    link.resumeToken = result.resumeToken;
+    this.#selfId = result.self.id;
+    for (const info of result.members) this.#participants.set(info.id, participantFromInfo(info));
+    this.#order = [...result.members.map((m) => m.id), result.self.id];
+    if (result.e2ee) this.#startE2ee(link, result.self.id);
+    const encryption = this.#e2ee?.media ?? null;
+    this.#receive = new ReceiveConnection(link, this.#microphoneTrack, BRIDGE_ICE_SERVERS, encryption);
+    this.#receive.on('slots', (slots) => this.#applySlots(slots));
+    this.#startMediaPath(link, this.#receive, encryption);
+    this.#receive.on('failed', () =>
+      this.#disconnect(new ConferenceError('media-failed', 'the media connection to the server failed')),
+    );
+    this.#setState('joined');
+    if (!this.#microphoneTrack) this.#sendMute('audio', true);
+    if (this.#cameraTrack)
+      this.#camera = await PublishConnection.open(link, 'camera', this.#cameraTrack, BRIDGE_ICE_SERVERS, encryption);
+    else this.#sendMute('video', true);
+    for (const participant of this.#participants.values()) this.emit('participant-joined', participant);
+  }
+
+  /**
+   * A new socket took our membership back: the meeting goes on (same id, same keys, same media
+   * connections). Who joined or left meanwhile is reconciled from the server's list.
+   */
+  #onResumed(result: ResumeResult): void {
+    const present = new Set(result.members.map((m) => m.id));
+    for (const [id, participant] of [...this.#participants]) {
+      if (present.has(id)) continue;
+      this.#participants.delete(id);
+      this.#view.forget(id);
+      this.emit('participant-left', participant);
+    }
+    for (const info of result.members) {
+      if (info.id === this.#selfId || this.#participants.has(info.id)) continue;
+      const participant = participantFromInfo(info);
+      this.#participants.set(info.id, participant);
+      this.emit('participant-joined', participant);
+    }
+    this.#order = result.members.map((m) => m.id);
+    this.#e2ee?.setRoster(this.#order);
+    this.#setState('joined');
+  }
+
+  /**
+   * The server no longer holds us (it restarted, or let us go): join the same meeting afresh, as
+   * a new member, with the same camera and microphone. Tries until the link gives up.
+   */
+  #rejoin(): void {
+    if (this.#rejoining || this.#state === 'left' || this.#state === 'disconnected') return;
+    this.#setState('reconnecting');
+    this.#rejoining = (async () => {
+      this.#leaveMeetingLocally();
+      const link = this.#signaling;
+      const deadline = performance.now() + REJOIN_DEADLINE_MS;
+      while (link && this.#signaling === link && performance.now() < deadline) {
+        try {
+          await link.ready();
+          await this.#enterMeeting(link);
+          return;
+        } catch (error) {
+          const refused = error instanceof RequestError && error.code !== 'server-busy';
+          if (refused || error instanceof ConferenceError) throw error;
+          this.#leaveMeetingLocally();
+          await new Promise((r) => setTimeout(r, 1000));
+        }
+      }
+      throw new ConferenceError('connection-lost', 'could not rejoin the meeting');
+    })()
+      .catch((error: unknown) => this.#disconnect(toConferenceError(error)))
+      .finally(() => {
+        this.#rejoining = null;
+      });
+  }
+
+  /** Drops everything of the current membership but the signaling link and our tracks. */
+  #leaveMeetingLocally(): void {
+    this.#path?.close();
+    this.#path = null;
+    this.#peerTracks = null;
+    this.#e2ee?.close();
+    this.#e2ee = null;
+    this.#camera?.close();
+    this.#camera = null;
+    this.#receive?.close();
+    this.#receive = null;
+    this.#slots = [];
+    for (const participant of [...this.#participants.values()]) {
+      this.#participants.delete(participant.id);
+      this.#view.forget(participant.id);
+      this.emit('participant-left', participant);
+    }
+    this.#order = [];
+    this.#selfId = null;
+    this.#dominantSpeaker = null;
+  }
+
+  #setState(state: ConferenceState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    this.emit('state', state);
   }
 
   /** Sends `track` as our microphone, or stops sending audio (null). Others see the mute state. */
@@ -253,7 +353,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#state = 'left';
   }
 
-  #startMediaPath(signaling: SignalingClient, receive: ReceiveConnection, encryption: E2eeSession['media'] | null): void {
+  #startMediaPath(signaling: SignalingRequester, receive: ReceiveConnection, encryption: E2eeSession['media'] | null): void {
     const path = new MediaPathSwitch(
       {
         signaling,
@@ -287,7 +387,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   /** Refuses (and leaves) rather than ever sending or receiving media in the clear. */
-  #startE2ee(signaling: SignalingClient, selfId: string): void {
+  #startE2ee(signaling: SignalingRequester, selfId: string): void {
     const api = encodedTransformApi();
     if (!api) {
       signaling.request({ type: 'leave' }).catch(() => {});
@@ -330,16 +430,9 @@ export class Conference extends Emitter<ConferenceEvents> {
         return;
       }
       case 'removed':
-        this.#disconnect(
-          new ConferenceError(
-            'removed',
-            event.reason === 'shutdown'
-              ? 'The meeting ended, or its server is restarting.'
-              : event.reason === 'too-slow'
-                ? 'The server could not send you updates fast enough and let you go.'
-                : 'The server lost your connection and let you go.',
-          ),
-        );
+        // Every reason so far (a server restarting, a dead media connection, a socket that came
+        // back too late) is one where joining again is what the person wants.
+        this.#rejoin();
         return;
       case 'member-updated':
         this.#update(event.member.id, {
@@ -419,9 +512,9 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   #disconnect(error: ConferenceError): void {
-    if (this.#state !== 'joined' && this.#state !== 'joining') return;
+    if (this.#state !== 'joined' && this.#state !== 'joining' && this.#state !== 'reconnecting') return;
     this.#cleanup();
-    this.#state = 'disconnected';
+    this.#setState('disconnected');
     this.emit('disconnected', error);
   }
 

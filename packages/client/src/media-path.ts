@@ -4,7 +4,7 @@ import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
 import { P2pConnection } from './p2p-connection.ts';
 import type { ReceiveConnection } from './receive-connection.ts';
-import type { SignalingClient } from './signaling-client.ts';
+import type { SignalingRequester } from './signaling-client.ts';
 
 /**
  * Where our media goes now, as the UI must always show it:
@@ -26,7 +26,7 @@ export interface MediaPathEvents extends Record<string, unknown[]> {
 
 /** What the switch needs from the conference. */
 export interface MediaPathHost {
-  signaling: SignalingClient;
+  signaling: SignalingRequester;
   receive: ReceiveConnection;
   /** How far the person allowed peer to peer: never exceeded, whatever the server says. */
   choice: P2pMode;

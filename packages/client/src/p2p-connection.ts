@@ -3,7 +3,7 @@ import { relayOnlyCandidate, relayOnlySdp } from '@sotto/protocol';
 import { preferVp8 } from './codec-preferences.ts';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
-import type { SignalingClient } from './signaling-client.ts';
+import type { SignalingRequester } from './signaling-client.ts';
 
 export interface PeerSignal {
   description?: { type: 'offer' | 'answer'; sdp: string } | undefined;
@@ -11,7 +11,7 @@ export interface PeerSignal {
 }
 
 export interface P2pConnectionOptions {
-  signaling: SignalingClient;
+  signaling: SignalingRequester;
   session: number;
   /** The other participant: the only member whose frames our receivers here accept. */
   peer: string;

@@ -2,7 +2,7 @@ import type { VideoSource } from '@sotto/protocol';
 import { PublishResult, parseResult } from '@sotto/protocol';
 import { preferVp8 } from './codec-preferences.ts';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
-import type { SignalingClient } from './signaling-client.ts';
+import type { SignalingRequester } from './signaling-client.ts';
 
 /**
  * Simulcast layers, smallest first (the server orders layers by this list): about 320x180,
@@ -22,9 +22,9 @@ export class PublishConnection {
   readonly source: VideoSource;
   readonly pc: RTCPeerConnection;
   readonly #transceiver: RTCRtpTransceiver;
-  readonly #signaling: SignalingClient;
+  readonly #signaling: SignalingRequester;
 
-  private constructor(source: VideoSource, pc: RTCPeerConnection, transceiver: RTCRtpTransceiver, signaling: SignalingClient) {
+  private constructor(source: VideoSource, pc: RTCPeerConnection, transceiver: RTCRtpTransceiver, signaling: SignalingRequester) {
     this.source = source;
     this.pc = pc;
     this.#transceiver = transceiver;
@@ -32,7 +32,7 @@ export class PublishConnection {
   }
 
   static async open(
-    signaling: SignalingClient,
+    signaling: SignalingRequester,
     source: VideoSource,
     track: MediaStreamTrack,
     iceServers: RTCIceServer[],

@@ -1,7 +1,7 @@
 import type { TrackSlot } from '@sotto/protocol';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
-import type { SignalingClient } from './signaling-client.ts';
+import type { SignalingRequester } from './signaling-client.ts';
 
 /** The microphone always goes on the receive connection's first m-line. */
 const MICROPHONE_MID = '0';
@@ -27,14 +27,14 @@ export interface ReceiveConnectionEvents extends Record<string, unknown[]> {
  */
 export class ReceiveConnection extends Emitter<ReceiveConnectionEvents> {
   readonly pc: RTCPeerConnection;
-  readonly #signaling: SignalingClient;
+  readonly #signaling: SignalingRequester;
   #microphone: MediaStreamTrack | null;
   #slotTable: TrackSlot[] = [];
   #queue: Promise<void> = Promise.resolve();
   readonly #encryption: MediaEncryption | null;
 
   constructor(
-    signaling: SignalingClient,
+    signaling: SignalingRequester,
     microphone: MediaStreamTrack | null,
     iceServers: RTCIceServer[],
     encryption: MediaEncryption | null,

@@ -10,6 +10,11 @@ export interface SignalingEvents extends Record<string, unknown[]> {
   closed: [{ code: number; reason: string }];
 }
 
+/** What the parts of a meeting need from signaling: requests (SignalingClient, SignalingLink). */
+export interface SignalingRequester {
+  request(message: Record<string, unknown> & { type: string }): Promise<unknown>;
+}
+
 /** A request the server refused; `code` is the protocol's stable error code. */
 export class RequestError extends Error {
   readonly code: ErrorCode;

@@ -27,6 +27,17 @@ export const Join = v.object({
 
 export const Leave = v.object({ type: v.literal('leave'), id: RequestId });
 
+/**
+ * Instead of `join` on a new socket after the previous one dropped: takes the membership back
+ * with the `resumeToken` of the join reply, as long as the server still holds it (a few seconds).
+ * Fails with `not-joined` when it does not (then join afresh).
+ */
+export const Resume = v.object({
+  type: v.literal('resume'),
+  id: RequestId,
+  token: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+});
+
 /** Offer of a publish-only peer connection for one video source (one m-line). Reply: the answer. */
 export const Publish = v.object({ type: v.literal('publish'), id: RequestId, source: VideoSourceName, sdp: Sdp });
 
@@ -87,6 +98,7 @@ export const Pin = v.object({ type: v.literal('pin'), id: RequestId, memberIds: 
 export const ClientMessage = v.variant('type', [
   Hello,
   Join,
+  Resume,
   Leave,
   Publish,
   Unpublish,

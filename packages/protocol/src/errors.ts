@@ -40,4 +40,6 @@ export const CLOSE_CODES = {
   deadline: 4002,
   /** The client did not read what the server sent: too much was waiting for it. */
   tooSlow: 4008,
+  /** Another socket resumed this membership (the client reconnected). */
+  replaced: 4009,
 } as const;

@@ -112,8 +112,17 @@ export const JoinResult = v.object({
   members: v.array(MemberInfo),
   /** The meeting is end-to-end encrypted: media and messages need the MLS group's keys. */
   e2ee: v.boolean(),
+  /** Secret that lets a new socket take this membership back after a drop (`resume`). */
+  resumeToken: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
 });
 export type JoinResult = v.InferOutput<typeof JoinResult>;
+
+/**
+ * `result` of `resume`: everyone in the meeting now, ourselves included, in join order. Events
+ * queued while the socket was down follow, then the pending offer, the slots and the speaker.
+ */
+export const ResumeResult = v.object({ members: v.array(MemberInfo), e2ee: v.boolean() });
+export type ResumeResult = v.InferOutput<typeof ResumeResult>;
 
 /** `result` of `publish`: the server's answer for that publish connection. */
 export const PublishResult = v.object({ sdp: Sdp });

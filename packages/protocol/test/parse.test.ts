@@ -40,6 +40,7 @@ describe('parseClientMessage: valid messages', () => {
     hello: { type: 'hello', id: 0, protocol: PROTOCOL_VERSION },
     join: { type: 'join', id: 1, room: 'team-standup_42', name: 'Ada Lovelace' },
     leave: { type: 'leave', id: 2 },
+    resume: { type: 'resume', id: 2, token: 'AbCdEfGhIjKlMnOpQrStUv' },
     publish: { type: 'publish', id: 3, source: 'camera', sdp: SDP },
     unpublish: { type: 'unpublish', id: 4, source: 'screen' },
     answer: { type: 'answer', id: 5, revision: 0, sdp: SDP },
@@ -338,6 +339,7 @@ describe('parseServerMessage', () => {
     'error without id': { type: 'error', id: null, code: 'bad-json', message: 'the frame is not valid JSON' },
     'member-joined': { type: 'member-joined', member },
     'member-left': { type: 'member-left', memberId: 'm1' },
+    removed: { type: 'removed', reason: 'media-lost' },
     'member-updated': { type: 'member-updated', member },
     tracks: {
       type: 'tracks',
@@ -416,6 +418,7 @@ describe('parseResult', () => {
       self: { id: 'me', name: 'Me', audioMuted: false, videoMuted: false },
       members: [{ id: 'you', name: 'You', audioMuted: true, videoMuted: false }],
       e2ee: true,
+      resumeToken: 'AbCdEfGhIjKlMnOpQrStUv',
     };
     expect(parseResult(JoinResult, result)).toEqual(result);
   });

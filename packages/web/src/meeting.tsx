@@ -42,7 +42,7 @@ function useReactions(): { of: (id: string) => Reaction | undefined; show: (id: 
   return { of: (id) => shown.get(id), show };
 }
 
-type Status = { kind: 'joining' } | { kind: 'joined' } | { kind: 'failed'; message: string };
+type Status = { kind: 'joining' } | { kind: 'joined' } | { kind: 'reconnecting' } | { kind: 'failed'; message: string };
 
 /** The meeting: a tile per person, our own preview, and the toolbar. */
 export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave }: Props) {
@@ -77,6 +77,13 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     });
     c.on('participant-updated', refresh);
     c.on('disconnected', (error) => setStatus({ kind: 'failed', message: explain(error) }));
+    c.on('state', (state) => {
+      if (state === 'reconnecting') setStatus({ kind: 'reconnecting' });
+      else if (state === 'joined') setStatus({ kind: 'joined' });
+    });
+    // Closing the tab or leaving the page is leaving the meeting: the others see it at once.
+    const leaveOnExit = () => c.leave();
+    window.addEventListener('pagehide', leaveOnExit);
     c.on('dominant-speaker', setSpeaker);
     c.on('e2ee', setE2ee);
     c.on('reaction', reactions.show);
@@ -94,6 +101,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
       (error: unknown) => setStatus({ kind: 'failed', message: explain(error) }),
     );
     return () => {
+      window.removeEventListener('pagehide', leaveOnExit);
       c.leave();
       local.current.microphone?.stop();
       local.current.camera?.stop();
@@ -186,7 +194,11 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
       <header class="meeting-bar">
         <span class="room-name">{room}</span>
         <span class="status" data-status={status.kind}>
-          {status.kind === 'joining' ? 'Joining…' : `${count} ${count === 1 ? 'person' : 'people'}`}
+          {status.kind === 'joining'
+            ? 'Joining…'
+            : status.kind === 'reconnecting'
+              ? 'Reconnecting…'
+              : `${count} ${count === 1 ? 'person' : 'people'}`}
         </span>
         {e2ee && (
           <EncryptionStatus
@@ -203,6 +215,11 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
           />
         )}
       </header>
+      {status.kind === 'reconnecting' && (
+        <p class="notice warning" role="status">
+          Reconnecting… The meeting goes on as soon as the connection is back.
+        </p>
+      )}
       {e2ee?.state === 'off' && (
         <p class="notice warning" role="status">
           This meeting is not end-to-end encrypted: the server could see and hear it.

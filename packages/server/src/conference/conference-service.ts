@@ -20,6 +20,7 @@ export interface ConferenceOptions {
 
 /** All live rooms, by name. Rooms exist only while someone is in them; nothing is stored. */
 export class ConferenceService {
+  #closed = false;
   readonly #engine: Engine;
   readonly #options: ConferenceOptions;
   readonly #rooms = new Map<string, Room>();
@@ -42,6 +43,7 @@ export class ConferenceService {
    * end-to-end encryption, `p2p` restricts its media path; an existing room keeps its modes.
    */
   room(name: string, e2ee = true, p2p: P2pMode = 'off'): Room {
+    if (this.#closed) throw new ProtocolError('server-busy', 'the server is stopping; try again in a moment');
     let room = this.#rooms.get(name);
     if (!room) {
       if (this.#rooms.size >= this.#options.maxRooms) {
@@ -67,7 +69,17 @@ export class ConferenceService {
     return room;
   }
 
+  /** The room and member a resume token belongs to, while the member is still in it. */
+  resume(token: string): { room: Room; memberId: string } | undefined {
+    for (const room of this.#rooms.values()) {
+      const member = room.memberByToken(token);
+      if (member) return { room, memberId: member.id };
+    }
+    return undefined;
+  }
+
   close(): void {
+    this.#closed = true;
     for (const room of [...this.#rooms.values()]) room.close();
     this.#rooms.clear();
   }

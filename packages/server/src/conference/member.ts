@@ -5,20 +5,26 @@ export interface MemberChannel {
   send(message: ServerMessage): void;
   /** The room no longer holds this member (for `reason`): the session must forget the room. */
   removed(reason: RemovalReason): void;
+  /** Another socket resumed this membership: this session must forget the room (and close). */
+  replaced?(): void;
 }
 
 /** A participant in a room, as the conference layer sees them. */
 export class Member {
   readonly id: string;
   readonly name: string;
-  readonly channel: MemberChannel;
+  /** Whichever socket speaks for the member now (or a queue while it has none: see Room.detach). */
+  channel: MemberChannel;
+  /** SHA-256 of the member's resume token: the token itself is never kept. */
+  readonly resumeTokenHash: Buffer;
   audioMuted = false;
   videoMuted = false;
 
-  constructor(id: string, name: string, channel: MemberChannel) {
+  constructor(id: string, name: string, channel: MemberChannel, resumeTokenHash: Buffer) {
     this.id = id;
     this.name = name;
     this.channel = channel;
+    this.resumeTokenHash = resumeTokenHash;
   }
 
   info(): MemberInfo {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { JoinResult, P2pMode, RemovalReason, ServerMessage } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -7,6 +7,7 @@ import type { Engine } from '../sfu/engine/engine.ts';
 import type { RouterOptions } from '../sfu/router.ts';
 import { Router } from '../sfu/router.ts';
 import type { SlotInfo } from '../sfu/subscriber.ts';
+import { DetachedChannel } from './detached-channel.ts';
 import { MediaPathPolicy } from './media-path-policy.ts';
 import type { MemberChannel } from './member.ts';
 import { Member } from './member.ts';
@@ -14,6 +15,12 @@ import type { MlsCommitRequest } from './mls-delivery-service.ts';
 import { MlsDeliveryService } from './mls-delivery-service.ts';
 import type { TurnSettings } from './turn-credentials.ts';
 import { turnCredentials } from './turn-credentials.ts';
+
+/**
+ * How long a member whose socket dropped (without saying goodbye) stays in the meeting, waiting
+ * for the same client to resume (docs/reliability.md). Nobody sees a leave meanwhile.
+ */
+export const DETACHED_GRACE_MS = 10_000;
 
 export interface RoomOptions {
   maxMembers: number;
@@ -44,6 +51,8 @@ export class Room {
   readonly #mls: MlsDeliveryService | null;
   readonly #mediaPath: MediaPathPolicy;
   #closed = false;
+  /** Members whose socket dropped: their stand-in channel and when they are let go. */
+  readonly #detached = new Map<string, { channel: DetachedChannel; timer: NodeJS.Timeout }>();
 
   constructor(engine: Engine, options: RoomOptions) {
     this.#options = options;
@@ -107,14 +116,63 @@ export class Room {
     if (this.#members.size >= this.#options.maxMembers) {
       throw new ProtocolError('room-full', `this meeting is full (${this.#options.maxMembers} participants)`);
     }
-    const member = new Member(randomBytes(9).toString('base64url'), name, channel);
+    const resumeToken = randomBytes(16).toString('base64url');
+    const member = new Member(randomBytes(9).toString('base64url'), name, channel, tokenHash(resumeToken));
     const others = [...this.#members.values()].map((m) => m.info());
     this.#broadcast({ type: 'member-joined', member: member.info() });
     this.#members.set(member.id, member);
     this.#mls?.memberJoined(member.id);
     this.#mediaPath.memberJoined(member.id, p2p);
     log.info({ room: this.logId, member: member.id, size: this.#members.size }, 'member joined');
-    return { member, result: { self: member.info(), members: others, e2ee: this.#mls !== null } };
+    return { member, result: { self: member.info(), members: others, e2ee: this.#mls !== null, resumeToken } };
+  }
+
+  /** The member holding this resume token, if it is still in the room. */
+  memberByToken(token: string): Member | undefined {
+    const hash = tokenHash(token);
+    for (const member of this.#members.values()) if (timingSafeEqual(member.resumeTokenHash, hash)) return member;
+    return undefined;
+  }
+
+  /**
+   * The member's socket dropped without a goodbye: it stays in the meeting (nobody sees a leave)
+   * for DETACHED_GRACE_MS, with what the room sends it queued, waiting for `attach`.
+   */
+  detach(memberId: string, graceMs = DETACHED_GRACE_MS): void {
+    const member = this.#members.get(memberId);
+    if (!member || this.#detached.has(memberId)) return;
+    const channel = new DetachedChannel(() => this.remove(memberId, 'too-slow'));
+    member.channel = channel;
+    const timer = setTimeout(() => this.remove(memberId, 'vanished'), graceMs);
+    timer.unref();
+    this.#detached.set(memberId, { channel, timer });
+    log.info({ room: this.logId, member: memberId }, 'member detached');
+  }
+
+  /**
+   * A new socket resumes the membership: it gets what was queued meanwhile, then everything
+   * current that a dropped socket may have lost (the pending offer, the slots, the speaker).
+   * A socket that still held the membership is told it was replaced.
+   */
+  attach(memberId: string, channel: MemberChannel): { members: ReturnType<Member['info']>[]; e2ee: boolean } {
+    const member = this.#require(memberId);
+    const detached = this.#detached.get(memberId);
+    const previous = member.channel;
+    if (detached) {
+      clearTimeout(detached.timer);
+      this.#detached.delete(memberId);
+    }
+    member.channel = channel;
+    if (!detached) previous.replaced?.();
+    log.info({ room: this.logId, member: memberId }, 'member resumed');
+    const queued = detached?.channel.drain() ?? [];
+    queueMicrotask(() => {
+      for (const message of queued) member.channel.send(message);
+      this.#router.resync(memberId);
+      const speaker = this.#router.dominantSpeaker;
+      if (speaker) member.channel.send({ type: 'speaker', memberId: speaker });
+    });
+    return { members: [...this.#members.values()].map((m) => m.info()), e2ee: this.#mls !== null };
   }
 
   /** Starts the member's media; called after the join reply so the first offer follows it. */
@@ -134,6 +192,9 @@ export class Room {
     const member = this.#members.get(memberId);
     if (!member) return;
     this.#members.delete(memberId);
+    const detached = this.#detached.get(memberId);
+    if (detached) clearTimeout(detached.timer);
+    this.#detached.delete(memberId);
     this.#router.removeMember(memberId);
     this.#broadcast({ type: 'member-left', memberId });
     this.#mls?.memberLeft(memberId);
@@ -243,4 +304,8 @@ export class Room {
       })),
     };
   }
+}
+
+function tokenHash(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }

@@ -133,6 +133,11 @@ export class Router extends EventEmitter<RouterEvents> {
     this.#reconcile();
   }
 
+  /** Sends the member's client again what a dropped socket may have lost (see Subscriber.resync). */
+  resync(memberId: string): void {
+    this.#members.get(memberId)?.subscriber.resync();
+  }
+
   /** Member's answer to their receive connection's latest offer. */
   applyAnswer(memberId: string, revision: number, sdp: string): void {
     this.#member(memberId).subscriber.applyAnswer(revision, sdp);

@@ -58,6 +58,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   readonly #slots: Slot[] = [];
   #nextMid = 1;
   #revision = 0;
+  #lastOffer: { revision: number; sdp: string } | null = null;
+  #sentCandidates: Array<{ candidate: string; mid: string }> = [];
   #awaitingRevision: number | null = null;
   #offerQueued = false;
   #answerTimer: NodeJS.Timeout | null = null;
@@ -152,6 +154,18 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     const slot = new Slot(mid, kind, ssrc, rtx?.ssrc ?? null, track, this.downlink, this.retransmitBudget);
     this.#slots.push(slot);
     return slot;
+  }
+
+  /**
+   * Everything the member's client needs again after its socket dropped (a message in flight may
+   * have been lost): the offer still waiting for an answer, the server's candidates, the slots.
+   */
+  resync(): void {
+    if (this.#closed) return;
+    if (this.#awaitingRevision !== null && this.#lastOffer?.revision === this.#awaitingRevision)
+      this.emit('offer', this.#lastOffer);
+    if (this.#sentCandidates.length) this.emit('candidates', this.#sentCandidates);
+    this.#emitSlots();
   }
 
   #emitSlots(): void {
@@ -265,7 +279,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         if (this.#closed) return;
         const stripped = withoutCandidates(sdp);
         if (this.#pendingCandidates?.length === 0) this.#pendingCandidates = stripped.candidates;
-        this.emit('offer', { revision, sdp: stripped.sdp });
+        this.#lastOffer = { revision, sdp: stripped.sdp };
+        this.emit('offer', this.#lastOffer);
         // A client that never answers can never receive anything new: treat it as gone.
         this.#answerTimer = setTimeout(() => {
           if (!this.#closed && this.#awaitingRevision === revision) this.emit('error', new Error('the offer was not answered'));
@@ -287,6 +302,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     if (this.#pendingCandidates) {
       const candidates = this.#pendingCandidates;
       this.#pendingCandidates = null;
+      this.#sentCandidates = candidates;
       this.emit('candidates', candidates);
     }
     if (this.#offerQueued) this.negotiate();

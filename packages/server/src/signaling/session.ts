@@ -1,7 +1,7 @@
 import type { ClientMessage, ErrorCode, RemovalReason, ServerMessage } from '@sotto/protocol';
 import { CLOSE_CODES, PROTOCOL_VERSION, parseClientMessage } from '@sotto/protocol';
 import type { ConferenceService } from '../conference/conference-service.ts';
-import type { Member } from '../conference/member.ts';
+import type { Member, MemberChannel } from '../conference/member.ts';
 import type { Room } from '../conference/room.ts';
 import { ProtocolError } from '../errors.ts';
 import { log } from '../log.ts';
@@ -118,15 +118,22 @@ export class Session {
       return;
     }
     if (!this.#helloDone) throw new ProtocolError('not-hello', 'send hello first');
+    if (message.type === 'resume') {
+      if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
+      const found = this.#conference.resume(message.token);
+      if (!found) throw new ProtocolError('not-joined', 'nothing to resume: join the meeting again');
+      const result = found.room.attach(found.memberId, this.#channel());
+      this.#room = found.room;
+      this.#member = found.room.member(found.memberId) ?? null;
+      this.#clearDeadline();
+      this.#reply(message.id, result);
+      return;
+    }
     if (message.type === 'join') {
       if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
       const p2p = message.p2p ?? 'off';
       const room = this.#conference.room(message.room, message.e2ee ?? true, p2p);
-      const { member, result } = room.join(
-        message.name,
-        { send: (m) => this.#send(m), removed: (reason) => this.#onRemoved(reason) },
-        p2p,
-      );
+      const { member, result } = room.join(message.name, this.#channel(), p2p);
       this.#room = room;
       this.#member = member;
       this.#clearDeadline();
@@ -223,6 +230,19 @@ export class Session {
     if (room && member) room.remove(member.id, why);
   }
 
+  /** How the room reaches this socket's member. */
+  #channel(): MemberChannel {
+    return {
+      send: (m) => this.#send(m),
+      removed: (reason) => this.#onRemoved(reason),
+      replaced: () => {
+        this.#room = null;
+        this.#member = null;
+        this.close(CLOSE_CODES.replaced, 'resumed on another connection');
+      },
+    };
+  }
+
   /** The room let go of us: nothing more reaches it from this socket, and the client is told. */
   #onRemoved(reason: RemovalReason): void {
     const wasMember = this.#member !== null;
@@ -253,10 +273,20 @@ export class Session {
     this.#socket.close(code, reason);
   }
 
-  /** The socket went away on its own. */
-  onSocketClosed(): void {
+  /**
+   * The socket went away on its own. With a close frame (1000, 1001: a tab closed, a page left)
+   * the member has left; without one (1006: a network blip, a proxy restart, a dead peer cut off
+   * by the heartbeat) it may come back: the room keeps it for a grace period (Room.detach).
+   */
+  onSocketClosed(code = 1006): void {
     this.#clearDeadline();
-    this.#leave('vanished');
+    const room = this.#room;
+    const member = this.#member;
+    this.#room = null;
+    this.#member = null;
     this.#closed = true;
+    if (!room || !member) return;
+    if (code === 1006) room.detach(member.id);
+    else room.remove(member.id, 'left');
   }
 }

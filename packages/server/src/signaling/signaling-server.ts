@@ -71,7 +71,7 @@ export class SignalingServer {
       if (isBinary) session.onBinary();
       else session.onText(data.toString());
     });
-    ws.on('close', () => session.onSocketClosed());
+    ws.on('close', (code) => session.onSocketClosed(code));
     ws.on('error', () => {
       // 'close' follows (e.g. after a frame over maxPayload, which ws answers with 1009).
     });

@@ -1,6 +1,7 @@
 import { parse, write } from 'sdp-transform';
+import { SdpError } from './sdp-error.ts';
 
-export class SdpError extends Error {}
+export { SdpError };
 
 /** Simulcast layers per source: each gets a packet cache, so their number is bounded. */
 export const MAX_SIMULCAST_LAYERS = 3;
