@@ -59,6 +59,12 @@ function wire(): { readable: ReadableStream; writable: WritableStream; pipe: Pip
   const writable = new WritableStream<{ data: ArrayBuffer }>({
     write(frame) {
       out.push(new Uint8Array(frame.data));
+      // As in the browser: a frame handed on is no longer the worker's to read.
+      Object.defineProperty(frame, 'data', {
+        get() {
+          throw new Error('this frame was already sent on');
+        },
+      });
     },
   });
   return { readable, writable, pipe: { write: (data) => input.enqueue({ data: data.slice().buffer }), out } };

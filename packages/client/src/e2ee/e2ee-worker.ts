@@ -111,10 +111,13 @@ function pipe(
     stats.receivers++;
     const receiverId = options.receiverId;
     transform = async (frame, out) => {
+      // Read before the frame is handed on: an enqueued frame's data is no longer ours. (The
+      // key-frame bit is in the clear prefix, the same before and after decryption.)
+      const keyFrame = isKeyFrame(kind, new Uint8Array(frame.data));
       const passed = await decrypt(frame, kind, receiverId, out);
       if (kind !== 'video') return;
       if (!passed) recovery.dropped(receiverId);
-      else if (recovery.passed(receiverId, isKeyFrame(kind, new Uint8Array(frame.data)))) {
+      else if (recovery.passed(receiverId, keyFrame)) {
         stats.keyFrameRequests++;
         requestKeyFrame?.()?.catch(() => {});
       }

@@ -274,9 +274,10 @@ export class Session {
   }
 
   /**
-   * The socket went away on its own. With a close frame (1000, 1001: a tab closed, a page left)
-   * the member has left; without one (1006: a network blip, a proxy restart, a dead peer cut off
-   * by the heartbeat) it may come back: the room keeps it for a grace period (Room.detach).
+   * The socket went away on its own. With 1000 or 1001 (a tab closed, a page left, the SDK's
+   * goodbye) the member has left; otherwise (1006: a network blip, a dead peer cut off by the
+   * heartbeat; a proxy restarting, whatever code it chose) it may come back: the room keeps it
+   * for a grace period (Room.detach).
    */
   onSocketClosed(code = 1006): void {
     this.#clearDeadline();
@@ -286,7 +287,7 @@ export class Session {
     this.#member = null;
     this.#closed = true;
     if (!room || !member) return;
-    if (code === 1006) room.detach(member.id);
-    else room.remove(member.id, 'left');
+    if (code === 1000 || code === 1001) room.remove(member.id, 'left');
+    else room.detach(member.id);
   }
 }
