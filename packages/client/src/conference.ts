@@ -213,9 +213,8 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#receive = new ReceiveConnection(link, this.#microphoneTrack, BRIDGE_ICE_SERVERS, encryption);
     this.#receive.on('slots', (slots) => this.#applySlots(slots));
     this.#startMediaPath(link, this.#receive, encryption);
-    this.#receive.on('failed', () =>
-      this.#disconnect(new ConferenceError('media-failed', 'the media connection to the server failed')),
-    );
+    // A dead media connection: leave and join again, with fresh connections.
+    this.#receive.on('failed', () => this.#rejoin({ leaveFirst: true }));
     this.#setState('joined');
     if (!this.#microphoneTrack) this.#sendMute('audio', true);
     if (this.#cameraTrack)
@@ -251,12 +250,13 @@ export class Conference extends Emitter<ConferenceEvents> {
    * The server no longer holds us (it restarted, or let us go): join the same meeting afresh, as
    * a new member, with the same camera and microphone. Tries until the link gives up.
    */
-  #rejoin(): void {
+  #rejoin({ leaveFirst = false } = {}): void {
     if (this.#rejoining || this.#state === 'left' || this.#state === 'disconnected') return;
     this.#setState('reconnecting');
     this.#rejoining = (async () => {
-      this.#leaveMeetingLocally();
       const link = this.#signaling;
+      if (leaveFirst) await link?.request({ type: 'leave' }).catch(() => {});
+      this.#leaveMeetingLocally();
       const deadline = performance.now() + REJOIN_DEADLINE_MS;
       while (link && this.#signaling === link && performance.now() < deadline) {
         try {
