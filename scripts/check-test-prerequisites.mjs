@@ -14,3 +14,11 @@ if (!turnserver) {
   );
   process.exit(1);
 }
+
+const nft = ['/usr/sbin/nft', '/usr/bin/nft'].find((p) => existsSync(p));
+if (!nft) {
+  console.error(
+    'The lossy-link test needs nftables (it drops packets inside a test namespace).\nInstall it with: sudo apt-get install -y nftables',
+  );
+  process.exit(1);
+}

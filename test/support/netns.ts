@@ -63,6 +63,41 @@ export class TestHost {
     ]);
   }
 
+  /**
+   * Drops `percent` of the UDP packets in each direction of the guest's link (nftables' random
+   * numbers inside the namespace: netem is not available on these machines). 0 lifts it.
+   */
+  setLoss(percent: number): void {
+    const nft = (...args: string[]) => execFileSync('ip', ['netns', 'exec', this.name, 'nft', ...args], { stdio: 'pipe' });
+    try {
+      nft('delete', 'table', 'inet', 'sotto_loss');
+    } catch {
+      // none yet
+    }
+    if (percent <= 0) return;
+    nft('add', 'table', 'inet', 'sotto_loss');
+    for (const hook of ['input', 'output']) {
+      nft('add', 'chain', 'inet', 'sotto_loss', hook, `{ type filter hook ${hook} priority 0; }`);
+      nft(
+        'add',
+        'rule',
+        'inet',
+        'sotto_loss',
+        hook,
+        'meta',
+        'l4proto',
+        'udp',
+        'numgen',
+        'random',
+        'mod',
+        '100',
+        '<',
+        String(percent),
+        'drop',
+      );
+    }
+  }
+
   removeLimit(): void {
     execFileSync('tc', ['qdisc', 'del', 'dev', this.#hostLink, 'root'], { stdio: 'pipe' });
   }
