@@ -279,3 +279,23 @@ describe('preparePublishOffer: rejected offers', () => {
     rejects('', 'VP8', /exactly one m-line|not valid SDP/);
   });
 });
+
+describe('preparePublishOffer: found by fuzzing', () => {
+  // sdp-transform turns number-like values into numbers; these threw TypeError (an `internal`
+  // error reply) instead of being read as text.
+  it('reads a codec named like a number as text', () => {
+    const lines = [...SESSION, ...CHROME_VIDEO_M_LINE];
+    lines.splice(lines.indexOf('a=rtpmap:96 VP8/90000'), 0, 'a=rtpmap:35 123/90000');
+    expect(preparePublishOffer(sdp(lines), 'VP8').payloadType).toBe(96);
+    expect(() => preparePublishOffer(sdp(lines.filter((l) => !l.includes('VP8'))), 'VP8')).toThrow(SdpError);
+  });
+
+  it('reads an ssrc-group of one SSRC', () => {
+    const lines = [...SESSION, ...CHROME_VIDEO_M_LINE].map((l) =>
+      l.startsWith('a=ssrc-group:') ? 'a=ssrc-group:FID 1234567890' : l,
+    );
+    const result = preparePublishOffer(sdp(lines), 'VP8');
+    expect(result.sdp).toContain('a=ssrc:1234567890 cname:');
+    expect(result.sdp).not.toContain('a=ssrc-group');
+  });
+});

@@ -12,6 +12,7 @@ import { isMediaDead } from './liveness.ts';
 import { Publisher } from './publisher.ts';
 import type { RoutedMember } from './routed-member.ts';
 import { withoutCandidates } from './sdp/candidates.ts';
+import { checkRemoteSdp } from './sdp/check-remote-sdp.ts';
 import { preparePublishOffer } from './sdp/publish-offer.ts';
 import { acceptSimulcast } from './sdp/simulcast-answer.ts';
 import type { SlotInfo } from './subscriber.ts';
@@ -138,7 +139,7 @@ export class Router extends EventEmitter<RouterEvents> {
     this.#members.get(memberId)?.subscriber.resync();
   }
 
-  /** Member's answer to their receive connection's latest offer. */
+  /** Member's answer to their receive connection's latest offer; `SdpError` when its structure is wrong. */
   applyAnswer(memberId: string, revision: number, sdp: string): void {
     this.#member(memberId).subscriber.applyAnswer(revision, sdp);
   }
@@ -151,11 +152,13 @@ export class Router extends EventEmitter<RouterEvents> {
 
   /**
    * Opens a publish-only connection for a video source and returns the SDP answer. Throws
-   * `SdpError` for offers we cannot accept.
+   * `SdpError` for offers we cannot accept (checkRemoteSdp, then preparePublishOffer).
    */
   async publish(memberId: string, source: Exclude<SourceName, 'microphone'>, offerSdp: string): Promise<string> {
     const member = this.#member(memberId);
-    const offer = preparePublishOffer(offerSdp, VP8.name);
+    // Checked structurally first: the engine only ever parses SDP that sdp-transform wrote.
+    const checked = checkRemoteSdp(offerSdp, { type: 'offer', mediaSections: 1 });
+    const offer = preparePublishOffer(checked.sdp, VP8.name);
     if (offer.kind !== 'video') throw new Error('only video sources use publish connections');
     this.unpublish(memberId, source);
     const connection = this.#engine.createConnection(`pub-${source}`);

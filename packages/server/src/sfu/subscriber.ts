@@ -11,6 +11,7 @@ import type { Publisher } from './publisher.ts';
 import { RetransmitBudget } from './retransmit-budget.ts';
 import type { SdpCandidate } from './sdp/candidates.ts';
 import { withoutCandidates } from './sdp/candidates.ts';
+import { checkRemoteSdp, midsOf } from './sdp/check-remote-sdp.ts';
 import { PAUSED, Slot } from './slot.ts';
 
 export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
@@ -61,6 +62,8 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   #lastOffer: { revision: number; sdp: string } | null = null;
   #sentCandidates: Array<{ candidate: string; mid: string }> = [];
   #awaitingRevision: number | null = null;
+  /** The mids of the offer in flight, once it is out: its answer must carry exactly these. */
+  #offeredMids: string[] | null = null;
   #offerQueued = false;
   #answerTimer: NodeJS.Timeout | null = null;
   #negotiationScheduled = false;
@@ -273,11 +276,13 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     }
     const revision = ++this.#revision;
     this.#awaitingRevision = revision;
+    this.#offeredMids = null;
     this.#offerQueued = false;
     this.connection.offer().then(
       (sdp) => {
         if (this.#closed) return;
         const stripped = withoutCandidates(sdp);
+        this.#offeredMids = midsOf(stripped.sdp);
         if (this.#pendingCandidates?.length === 0) this.#pendingCandidates = stripped.candidates;
         this.#lastOffer = { revision, sdp: stripped.sdp };
         this.emit('offer', this.#lastOffer);
@@ -293,11 +298,18 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
     );
   }
 
-  /** Applies the member's answer. Throws if it does not answer the offer in flight. */
+  /**
+   * Applies the member's answer. Throws if it does not answer the offer in flight, and SdpError
+   * (the offer stays in flight) if it fails the structural check: the engine gets only what the
+   * check re-serialised.
+   */
   applyAnswer(revision: number, sdp: string): void {
-    if (revision !== this.#awaitingRevision) throw new Error(`no offer with revision ${revision} is waiting for an answer`);
-    this.connection.acceptAnswer(sdp);
+    const mids = this.#offeredMids;
+    if (revision !== this.#awaitingRevision || !mids)
+      throw new Error(`no offer with revision ${revision} is waiting for an answer`);
+    this.connection.acceptAnswer(checkRemoteSdp(sdp, { type: 'answer', mids }).sdp);
     this.#awaitingRevision = null;
+    this.#offeredMids = null;
     if (this.#answerTimer) clearTimeout(this.#answerTimer);
     if (this.#pendingCandidates) {
       const candidates = this.#pendingCandidates;

@@ -51,7 +51,8 @@ export function preparePublishOffer(sdp: string, codec: string): PublishOffer {
   const media = session.media[0];
   if (!media || (media.type !== 'video' && media.type !== 'audio'))
     throw new SdpError('a publish offer must carry audio or video');
-  const wanted = media.rtp.find((r) => r.codec.toLowerCase() === codec.toLowerCase());
+  // sdp-transform turns number-like values into numbers (a codec named `123`, a lone SSRC): String() first.
+  const wanted = media.rtp.find((r) => String(r.codec).toLowerCase() === codec.toLowerCase());
   if (!wanted) throw new SdpError(`the offer has no ${codec} codec`);
   const keep = new Set([wanted.payload]);
   media.rtp = media.rtp.filter((r) => keep.has(r.payload));
@@ -59,7 +60,7 @@ export function preparePublishOffer(sdp: string, codec: string): PublishOffer {
   media.rtcpFb = (media.rtcpFb ?? []).filter((f) => f.payload === '*' || keep.has(Number(f.payload)));
   media.payloads = [...keep].join(' ');
   // SSRC groups name the RTX/FEC streams we just removed; drop those SSRCs' lines too.
-  const companions = new Set((media.ssrcGroups ?? []).flatMap((g) => g.ssrcs.split(' ').slice(1).map(Number)));
+  const companions = new Set((media.ssrcGroups ?? []).flatMap((g) => String(g.ssrcs).split(' ').slice(1).map(Number)));
   media.ssrcs = (media.ssrcs ?? []).filter((line) => !companions.has(Number(line.id)));
   delete media.ssrcGroups;
   const rids = (media.rids ?? []).filter((r) => r.direction === 'send').map((r) => String(r.id));
