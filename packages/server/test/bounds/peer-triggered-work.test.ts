@@ -118,6 +118,22 @@ describe('work a peer can trigger is budgeted', () => {
     expect(claim(MAX_FEEDBACK_PACKETS)?.packets).toHaveLength(MAX_FEEDBACK_PACKETS);
   });
 
+  it('a compound RTCP packet may not claim more than MAX_FEEDBACK_PACKETS packets over all its feedbacks (found by fuzzing)', () => {
+    // 62 feedbacks of 24 bytes, each one run-length chunk claiming 4 096 lost packets: 1 488
+    // bytes that used to make the SFU build 253 952 entries. Now the first is parsed, the rest
+    // dropped — and a compound of honest-sized feedbacks still passes whole.
+    const feedback = (count: number, feedbackCount: number) =>
+      feedbackBytes({ baseSequence: 0, count, referenceTicks: 0, feedbackCount, chunks: [count], deltas: [] });
+    const flood = Buffer.concat(Array.from({ length: 62 }, (_, i) => feedback(MAX_FEEDBACK_PACKETS, i)));
+    expect(flood.length).toBeLessThanOrEqual(1500);
+    const items = parseRtcp(flood).filter((item) => item.type === 'transport-cc');
+    expect(items).toHaveLength(1);
+    const claimed = items.reduce((n, item) => n + (parseTransportCcFeedback(flood, item.offset)?.packets.length ?? 0), 0);
+    expect(claimed).toBe(MAX_FEEDBACK_PACKETS);
+    const honest = Buffer.concat([feedback(100, 1), feedback(200, 2), feedback(50, 3)]);
+    expect(parseRtcp(honest).filter((item) => item.type === 'transport-cc')).toHaveLength(3);
+  });
+
   it('key-frame requests: per layer and per publisher budgets; one over budget is sent later, never lost', () => {
     const throttle = new KeyFrameThrottle(300, 5);
     expect(throttle.request(0, 0)).toBe(true);

@@ -21,12 +21,23 @@ export type RtcpFeedback =
 export const MAX_NACKED_PER_PACKET = 64;
 
 /**
+ * The most packets transport-cc feedback may report, in one feedback and in all the feedback of
+ * one compound RTCP packet (docs/reliability.md). Chrome reports every ~50–100 ms; even 16 videos
+ * at 200 packets/s each stay far below. A run-length chunk lets 2 bytes claim 8 191 packets, so
+ * without a cap a 36-byte feedback could make us build 65 535 entries — and a 1 500-byte compound
+ * packet of 62 feedbacks, each under the cap, 250 000 (found by fuzzing).
+ */
+export const MAX_FEEDBACK_PACKETS = 4096;
+
+/**
  * Splits a compound RTCP packet into the feedback the SFU acts on. Unknown or malformed parts are
- * skipped; never throws.
+ * skipped; never throws. NACKs name at most MAX_NACKED_PER_PACKET packets in all, transport-cc
+ * feedbacks claim at most MAX_FEEDBACK_PACKETS in all: later ones are dropped.
  */
 export function parseRtcp(packet: Buffer): RtcpFeedback[] {
   const out: RtcpFeedback[] = [];
   let nacked = 0;
+  let feedbackPackets = 0;
   let offset = 0;
   while (offset + 4 <= packet.length) {
     const b0 = packet[offset] as number;
@@ -61,7 +72,12 @@ export function parseRtcp(packet: Buffer): RtcpFeedback[] {
       nacked += allowed.length;
       out.push({ type: 'nack', mediaSsrc, sequences: allowed });
     } else if (type === RTCP_RTPFB && fmt === 15 && size >= 20) {
-      out.push({ type: 'transport-cc', offset });
+      // The packet status count: what parsing this feedback will cost. Over the budget, skipped.
+      const count = packet.readUInt16BE(offset + 14);
+      if (feedbackPackets + count <= MAX_FEEDBACK_PACKETS) {
+        feedbackPackets += count;
+        out.push({ type: 'transport-cc', offset });
+      }
     }
     offset += size;
   }

@@ -4,7 +4,7 @@
  * arrived. Built for publishers (so their bandwidth estimate can grow and simulcast layers turn
  * on) and parsed from subscribers (for our own estimate of their downlink).
  */
-import { RTCP_RTPFB } from './rtcp.ts';
+import { MAX_FEEDBACK_PACKETS, RTCP_RTPFB } from './rtcp.ts';
 
 export const TRANSPORT_CC_FMT = 15;
 
@@ -96,12 +96,8 @@ export interface TransportCcFeedback {
   packets: PacketArrival[];
 }
 
-/**
- * The most packets one feedback may report (docs/reliability.md). Chrome reports every ~50–100 ms;
- * even 16 videos at 200 packets/s each stay far below. A run-length chunk lets 2 bytes claim 8 191
- * packets, so without a cap a 36-byte packet could make us build 65 535 entries.
- */
-export const MAX_FEEDBACK_PACKETS = 4096;
+/** The most packets one feedback (and one compound RTCP packet) may report: see rtcp.ts. */
+export { MAX_FEEDBACK_PACKETS };
 
 /** Parses a transport-cc feedback packet that starts at `offset`; null when malformed or too large. */
 export function parseTransportCcFeedback(packet: Buffer, offset = 0): TransportCcFeedback | null {
