@@ -1,11 +1,11 @@
 import * as v from 'valibot';
-import { DisplayName, MediaKind, MemberId, RequestId, RoomName, Sdp, VideoSourceName } from './common.ts';
+import { DisplayName, MediaKind, MemberId, ProtocolVersion, RequestId, RoomName, Sdp, VideoSourceName } from './common.ts';
 import { MAX_RELAY_PAYLOAD_LENGTH } from './limits.ts';
 import { MlsCommit, MlsCreate, MlsKeyPackage } from './mls-messages.ts';
 import { P2pMode, P2pSignal } from './p2p-messages.ts';
 
 /** First message on every socket. */
-export const Hello = v.object({ type: v.literal('hello'), id: RequestId, protocol: v.number() });
+export const Hello = v.object({ type: v.literal('hello'), id: RequestId, protocol: ProtocolVersion });
 
 /**
  * Enter a room. The reply carries the member's id and who is already there. `e2ee: false` asks

@@ -1,6 +1,11 @@
 import * as v from 'valibot';
 import { MAX_NAME_LENGTH, MAX_SDP_LENGTH, ROOM_NAME_PATTERN, VIDEO_SOURCES } from './limits.ts';
 
+/**
+ * A protocol version: an integer. (A bare number let `1e309`, i.e. Infinity, through, which no
+ * JSON can carry back; found by fuzzing.)
+ */
+export const ProtocolVersion = v.pipe(v.number(), v.integer());
 export const RequestId = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 31 - 1));
 export const MemberId = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,32}$/));
 export const RoomName = v.pipe(v.string(), v.regex(ROOM_NAME_PATTERN, 'room names are 3-64 letters, digits, - or _'));

@@ -12,12 +12,19 @@ function requestIdOf(raw: unknown): number | null {
   return typeof id === 'number' && Number.isInteger(id) && id >= 0 && id < 2 ** 31 ? id : null;
 }
 
+/**
+ * Longest description of one issue. valibot quotes the value it received, so without a cap an
+ * error reply could echo a 64 KiB frame back three times over (found by fuzzing).
+ */
+const MAX_ISSUE_LENGTH = 120;
+
 function describeIssues(issues: readonly v.BaseIssue<unknown>[]): string {
   return issues
     .slice(0, 3)
     .map((issue) => {
       const path = issue.path?.map((p) => String(p.key)).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
+      const text = path ? `${path}: ${issue.message}` : issue.message;
+      return text.length > MAX_ISSUE_LENGTH ? `${text.slice(0, MAX_ISSUE_LENGTH - 1)}…` : text;
     })
     .join('; ');
 }

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { MediaKind, MemberId, MemberInfo, RequestId, Sdp } from './common.ts';
+import { MediaKind, MemberId, MemberInfo, ProtocolVersion, RequestId, Sdp } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
 import { MlsCommitEvent, MlsTask, MlsWelcome } from './mls-messages.ts';
 import { MediaPath, P2pSignalEvent } from './p2p-messages.ts';
@@ -103,7 +103,7 @@ export const ServerMessage = v.variant('type', [
 export type ServerMessage = v.InferOutput<typeof ServerMessage>;
 
 /** `result` of `hello`. */
-export const HelloResult = v.object({ protocol: v.number(), server: v.string() });
+export const HelloResult = v.object({ protocol: ProtocolVersion, server: v.string() });
 export type HelloResult = v.InferOutput<typeof HelloResult>;
 
 /** `result` of `join`. The receive connection's first offer follows as an `offer` event. */

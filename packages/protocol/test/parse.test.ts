@@ -433,3 +433,18 @@ describe('parseResult', () => {
     expect(() => parseResult(HelloResult, undefined)).toThrow(/^invalid reply: /);
   });
 });
+
+describe('found by fuzzing', () => {
+  it('refuses a protocol version JSON cannot carry back (1e309 parses as Infinity)', () => {
+    expect(failure(parseClientMessage('{"type":"hello","id":0,"protocol":1e309}')).code).toBe('bad-message');
+    expect(() => parseResult(HelloResult, { protocol: Number.POSITIVE_INFINITY, server: 'x' })).toThrow(/protocol/);
+  });
+
+  it('error messages quote at most a little of what was received', () => {
+    const huge = 'x'.repeat(60_000);
+    const result = failure(client({ type: 'mute', id: 1, kind: huge, muted: huge }));
+    expect(result.message).toMatch(/^invalid mute: kind: /);
+    expect(result.message.length).toBeLessThan(512);
+    expect(failure(server({ type: 'layers', source: huge, active: huge })).message.length).toBeLessThan(512);
+  });
+});
