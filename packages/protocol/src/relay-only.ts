@@ -44,6 +44,13 @@ function blankAddresses(section: AddressBearing): void {
 }
 
 export function relayOnlySdp(sdp: string): string {
+  // Twice: sdp-transform can write a line it cannot read back (a huge payload type becomes
+  // `a=fmtp:Infinity`), and the second pass drops it, so that only lines that read back pass
+  // (found by fuzzing). Peer-to-peer signals are rare; the second parse costs nothing that matters.
+  return sanitize(sanitize(sdp));
+}
+
+function sanitize(sdp: string): string {
   const session = parse(sdp);
   if (session.origin) session.origin.address = '127.0.0.1';
   if (session.connection) session.connection.ip = '0.0.0.0';

@@ -41,6 +41,13 @@ describe('relayOnlySdp', () => {
       expect(out).not.toContain('x-unknown');
     });
 
+    it('leaves only lines that read back, even those sdp-transform writes itself', () => {
+      const huge = SDP.replace('a=rtpmap:111 opus/48000/2', `a=rtpmap:111 opus/48000/2\r\na=fmtp:${'9'.repeat(400)} minptime=10`);
+      const out = relayOnlySdp(huge);
+      expect(out).not.toContain('Infinity');
+      expect(relayOnlySdp(out)).toBe(out);
+    });
+
     it('drops a=remote-candidates and session-level candidates', () => {
       const withRemote = SDP.replace('a=mid:0', 'a=mid:0\r\na=remote-candidates:1 192.0.2.10 54400');
       const sessionLevel = SDP.replace('t=0 0', 't=0 0\r\na=candidate:9 1 udp 2122260223 192.0.2.13 5000 typ host');
