@@ -1,7 +1,8 @@
 /**
- * Our thin wrapper over `ts-mls` (RFC 9420): the only file that imports it, so a major upgrade
- * touches one file. Group states are immutable: a commit we create is applied only once the
- * delivery service has accepted it (`PendingCommit.next`).
+ * Our thin wrapper over `ts-mls` (RFC 9420): with mls-crypto-provider.ts (the crypto under it),
+ * the only file that imports it, so a major upgrade touches these two. Group states are
+ * immutable: a commit we create is applied only once the delivery service has accepted it
+ * (`PendingCommit.next`).
  */
 import type {
   CiphersuiteImpl,
@@ -37,6 +38,7 @@ import {
 // Only to learn who sent an application message: processPrivateMessage authenticates the sender
 // (the signature is checked against that leaf's key) but does not return it.
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
+import { mlsCryptoProvider } from './mls-crypto-provider.ts';
 
 const CIPHER_SUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519';
 const MEMBER_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -45,7 +47,7 @@ const fromText = new TextDecoder();
 
 let suite: Promise<CiphersuiteImpl> | null = null;
 function cipherSuite(): Promise<CiphersuiteImpl> {
-  suite ??= getCiphersuiteImpl(getCiphersuiteFromName(CIPHER_SUITE));
+  suite ??= getCiphersuiteImpl(getCiphersuiteFromName(CIPHER_SUITE), mlsCryptoProvider);
   return suite;
 }
 
