@@ -74,6 +74,24 @@ describe('MLS key agreement through the delivery service', () => {
     expect(keys[0]?.members.map((m) => m.identity).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
   });
 
+  it('a newcomer whose join races a leave still gets its keys (never a Welcome holding who left)', async () => {
+    const meeting = new Meeting();
+    for (const id of ['alice', 'bob', 'carol']) await meeting.join(id);
+    await meeting.converged();
+    // carol leaves after alice built the commit adding dave, before the server accepted it.
+    meeting.intercept = (_from, request) => {
+      if (request.type !== 'mls-commit' || !request.added.includes('dave')) return undefined;
+      meeting.intercept = null;
+      meeting.leave('carol');
+      return undefined;
+    };
+    await meeting.join('dave');
+    const keys = await meeting.converged();
+    expectSameKeys(keys);
+    expect(keys[0]?.members.map((m) => m.identity).sort()).toEqual(['alice', 'bob', 'dave']);
+    expect(meeting.refusals).toEqual([]);
+  });
+
   it('application data is an MLS private message that only members can read', async () => {
     const meeting = new Meeting();
     for (const id of ['alice', 'bob', 'carol']) await meeting.join(id);

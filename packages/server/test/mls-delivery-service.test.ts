@@ -99,6 +99,29 @@ describe('MlsDeliveryService', () => {
     expect(take()).toEqual([]);
   });
 
+  it('refuses a commit adding members while someone who left is still in the group: the next task removes them too', () => {
+    const { ds, take } = setup();
+    for (const id of ['a', 'b', 'c']) ds.memberJoined(id);
+    ds.keyPackage('a', 'KPa=');
+    ds.create('a');
+    ds.keyPackage('b', 'KPb=');
+    ds.commit('a', { epoch: 0, commit: 'C0==', welcome: 'W0==', added: ['b'], removed: [] });
+    ds.keyPackage('c', 'KPc=');
+    take();
+    // b leaves while a builds the commit adding c: c's Welcome would hold b, whom c no longer sees.
+    ds.memberLeft('b');
+    expect(take()).toEqual([
+      ['a', { type: 'mls-task', epoch: 1, adds: [{ memberId: 'c', keyPackage: 'KPc=' }], removes: ['b'] }],
+    ]);
+    expect(code(() => ds.commit('a', { epoch: 1, commit: 'Cx==', welcome: 'Wx==', added: ['c'], removed: [] }))).toBe(
+      'stale-epoch',
+    );
+    expect(ds.epoch).toBe(1);
+    expect(take()).toEqual([]);
+    ds.commit('a', { epoch: 1, commit: 'C1==', welcome: 'W1==', added: ['c'], removed: ['b'] });
+    expect(take()).toEqual([['c', { type: 'mls-welcome', from: 'a', epoch: 2, welcome: 'W1==' }]]);
+  });
+
   it('a member that rejoins (new key package while in the group) is removed and re-added in one commit', () => {
     const { ds, take } = setup();
     for (const id of ['a', 'b']) ds.memberJoined(id);

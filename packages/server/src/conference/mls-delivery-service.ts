@@ -151,6 +151,13 @@ export class MlsDeliveryService {
       throw new ProtocolError('bad-message', 'a commit that adds members carries their Welcome, and only then');
     }
     if (hasCommit && !adds && request.removed.length === 0) throw new ProtocolError('bad-message', 'an empty commit');
+    // Someone left after the task was handed out: a Welcome into a group still holding them shows
+    // the newcomers a member the meeting no longer has, and they refuse it (and would wait for
+    // keys forever). The task that removes them too is already on its way to the committer.
+    const departed = [...this.#pendingRemoves].filter((id) => !this.#present.includes(id));
+    if (adds && departed.some((id) => !request.removed.includes(id))) {
+      throw new ProtocolError('stale-epoch', 'a member left meanwhile: the next task removes them as well');
+    }
     for (const id of refused) this.#pendingAdds.delete(id);
     if (hasCommit) this.#apply(memberId, request as MlsCommitRequest & { commit: string });
     // Removed without a commit: members the committer's tree never had.
