@@ -13,13 +13,14 @@ describe('the SDP engine harness', () => {
       log: (line) => lines.push(line),
       inject: [
         { kind: 'offer', data: Buffer.from(CHROME_SIMULCAST_OFFER) },
-        { kind: 'offer', data: Buffer.from(`${CHROME_SIMULCAST_OFFER}a=x:SOTTO-HARNESS-ABORT\r\n`) },
+        // A line our check refuses (a control character): it reaches the child raw, and aborts it.
+        { kind: 'offer', data: Buffer.from(`${CHROME_SIMULCAST_OFFER}a=x:SOTTO-HARNESS-ABORT\u0001\r\n`) },
       ],
     });
     expect(result.executions).toBe(32);
     expect(result.crashes).toBe(1); // the injected abort (SIGABRT), nothing else
     expect(result.restarts).toBe(1);
-    expect(result.crashesPastCheck).toBe(0); // our check refuses its unknown attribute
+    expect(result.crashesPastCheck).toBe(0); // our check refuses its control character
     expect(result.accepted).toBeGreaterThanOrEqual(1); // Chrome's offer, as the router hands it on
     expect(lines.join('\n')).toMatch(/signal SIGABRT/);
   });
