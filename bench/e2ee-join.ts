@@ -13,6 +13,8 @@ export interface E2eeBotOptions {
   videoBitrate?: number;
   fps?: number;
   audio?: boolean;
+  /** Decrypt received media (default true; see BotOptions.decryptMedia). */
+  decryptMedia?: boolean;
 }
 
 /** Joins an end-to-end encrypted bot and waits until it holds the group's keys. */
@@ -26,6 +28,7 @@ export async function joinE2eeBot(options: E2eeBotOptions, name: string): Promis
     audio: options.audio ?? false,
     keyFrameIntervalMs: 2000,
     e2ee: true,
+    decryptMedia: options.decryptMedia ?? true,
   });
   return bot;
 }

@@ -4,6 +4,13 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+export interface SottoProcessOptions {
+  /** Modules to preload into the server (`--import`), e.g. the benchmark's tracing hooks. */
+  preload?: readonly string[];
+  /** Every line the server prints on stdout. */
+  onLine?: (line: string) => void;
+}
+
 export interface SottoProcess {
   url: string;
   pid: number;
@@ -18,12 +25,14 @@ export async function startSottoProcess(
   port: number,
   mediaPort: number,
   extraArgs: readonly string[] = [],
+  options: SottoProcessOptions = {},
 ): Promise<SottoProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
       '--import',
       'tsx',
+      ...(options.preload ?? []).flatMap((module) => ['--import', module]),
       'packages/server/src/cli/main.ts',
       'start',
       '--port',
@@ -55,10 +64,14 @@ export async function startSottoProcess(
     clearTimeout(timer);
   };
   await new Promise<void>((resolve, reject) => {
-    let out = '';
+    let line = '';
     child.stdout?.on('data', (d) => {
-      out += d.toString();
-      if (out.includes('Sotto is running')) resolve();
+      const lines = (line + d.toString()).split('\n');
+      line = lines.pop() as string;
+      for (const l of lines) {
+        if (l.includes('Sotto is running')) resolve();
+        options.onLine?.(l);
+      }
     });
     child.once('exit', (code) => {
       process.removeListener('exit', killOnExit);

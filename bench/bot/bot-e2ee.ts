@@ -8,6 +8,16 @@ import { startsVp8Frame, vp8DescriptorLength } from '../../packages/server/src/s
 
 type MlsEvent = Parameters<KeyAgreement['handle']>[0];
 
+/** One `mls-task` a committer received (times are performance.now()). */
+export interface CommitterMarks {
+  epoch: number;
+  adds: string[];
+  receivedAt: number;
+  /** Its commit sent (0: none, e.g. a task already done). */
+  sentAt: number;
+  acceptedAt: number;
+}
+
 /**
  * A bot's end-to-end encryption, with the SDK's own code: the MLS key agreement and SFrame over
  * whole frames (encrypted before packetizing, decrypted after reassembly), as a browser does.
@@ -22,6 +32,13 @@ export class BotE2ee {
   failedFrames = 0;
   /** When the first remote video frame was decrypted. */
   firstVideoAt = 0;
+  /** When our (first) key package was sent, and our Welcome received (performance.now()). */
+  keyPackageSentAt = 0;
+  welcomeReceivedAt = 0;
+  /** Times this member lost the group and asked to be added again. */
+  rejoins = 0;
+  /** Tasks this member got as the committer, with when it sent its commit and had it accepted. */
+  readonly tasks: CommitterMarks[] = [];
   readonly #frames = new Map<number, Buffer[]>();
   #queue: Promise<void> = Promise.resolve();
   /** The meeting as announced, in join order: what the MLS group is held to. */
@@ -29,8 +46,9 @@ export class BotE2ee {
 
   constructor(memberId: string, roster: readonly string[], request: (message: MlsRequest) => Promise<unknown>) {
     this.#roster = [...roster];
-    this.agreement = new KeyAgreement(memberId, request);
+    this.agreement = new KeyAgreement(memberId, (message) => this.#timed(message, request));
     this.agreement.setRoster(this.#roster);
+    this.agreement.on('rejoining', () => this.rejoins++);
     this.agreement.on('epoch', (keys) => {
       this.latest = keys;
       this.keysAt ||= performance.now();
@@ -39,6 +57,11 @@ export class BotE2ee {
   }
 
   handle(message: ServerMessage): void {
+    if (message.type === 'mls-welcome') this.welcomeReceivedAt ||= performance.now();
+    if (message.type === 'mls-task' && message.epoch !== null) {
+      const adds = message.adds.map((a) => a.memberId);
+      this.tasks.push({ epoch: message.epoch, adds, receivedAt: performance.now(), sentAt: 0, acceptedAt: 0 });
+    }
     if (message.type === 'member-joined') this.#roster.push(message.member.id);
     const leaving = message.type === 'member-left' ? this.#roster.indexOf(message.memberId) : -1;
     if (leaving >= 0) this.#roster.splice(leaving, 1);
@@ -75,6 +98,17 @@ export class BotE2ee {
       this.#frames.delete(view.ssrc);
       this.#decrypt(kind, Buffer.concat(parts));
     }
+  }
+
+  /** Marks our requests on their way out and back (the benchmark's timeline). */
+  async #timed(message: MlsRequest, request: (message: MlsRequest) => Promise<unknown>): Promise<unknown> {
+    if (message.type === 'mls-key-package') this.keyPackageSentAt ||= performance.now();
+    if (message.type !== 'mls-commit') return request(message);
+    const task = this.tasks.find((t) => t.epoch === message.epoch && !t.sentAt);
+    if (task) task.sentAt = performance.now();
+    const result = await request(message);
+    if (task) task.acceptedAt = performance.now();
+    return result;
   }
 
   close(): void {

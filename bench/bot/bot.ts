@@ -39,6 +39,11 @@ export interface BotOptions {
    * the bot joins an E2EE meeting but only exercises the SFU: nobody can decrypt its media.
    */
   e2ee?: boolean;
+  /**
+   * With e2ee: decrypt the media received (the default). Off, the bot still receives and counts
+   * it: for members that stand in for other people's devices, whose decryption is not measured.
+   */
+  decryptMedia?: boolean;
 }
 
 export interface ReceivedStream {
@@ -114,6 +119,7 @@ export class Bot {
       meter: null,
       dropEvery: 0,
       e2ee: false,
+      decryptMedia: true,
       ...options,
     };
     const ws = new WebSocket(`${options.serverUrl.replace(/^http/, 'ws')}/ws`);
@@ -264,7 +270,7 @@ export class Bot {
       }
       stream.lastSequence = view.sequence;
       stream.packets++;
-      this.e2ee?.onPacket(kind, view);
+      if (this.options.decryptMedia) this.e2ee?.onPacket(kind, view);
       this.options.meter?.onRtp(kind, view);
       stream.bytes += packet.length;
       if (kind === 'video' && isVp8KeyFrame(view.payload())) {
