@@ -1,6 +1,6 @@
 import type { ServerMessage } from '@sotto/protocol';
 import { describe, expect, it } from 'vitest';
-import { MlsDeliveryService } from '../src/conference/mls-delivery-service.ts';
+import { MAX_KEY_PACKAGE_LENGTH, MlsDeliveryService } from '../src/conference/mls-delivery-service.ts';
 import { ProtocolError } from '../src/errors.ts';
 
 function setup() {
@@ -220,5 +220,14 @@ describe('MlsDeliveryService: key-package churn', () => {
     expect(sent).toEqual([
       ['a', { type: 'mls-task', epoch: 2, adds: [{ memberId: 'b', keyPackage: 'KPx99=' }], removes: ['b'] }],
     ]);
+  });
+});
+
+describe('MlsDeliveryService: key-package size', () => {
+  it('refuses a key package over MAX_KEY_PACKAGE_LENGTH, so one task stays small', () => {
+    const ds = new MlsDeliveryService(() => {});
+    ds.memberJoined('a');
+    expect(code(() => ds.keyPackage('a', 'A'.repeat(MAX_KEY_PACKAGE_LENGTH + 4)))).toBe('bad-message');
+    expect(code(() => ds.keyPackage('a', 'A'.repeat(MAX_KEY_PACKAGE_LENGTH)))).toBeUndefined();
   });
 });

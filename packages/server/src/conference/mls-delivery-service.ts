@@ -20,6 +20,13 @@ type Send = (memberId: string, message: ServerMessage) => void;
  */
 export const REJOIN_INTERVAL_MS = 10_000;
 
+/**
+ * A key package is ~500 characters of base64 (X25519 + Ed25519). Every pending one goes to the
+ * committer in each task, so their size is bounded: 50 members × 8 KiB stays well under the
+ * 1 MiB a socket may have waiting (docs/reliability.md).
+ */
+export const MAX_KEY_PACKAGE_LENGTH = 8 * 1024;
+
 export interface MlsDeliveryServiceOptions {
   rejoinIntervalMs?: number;
   now?: () => number;
@@ -99,6 +106,9 @@ export class MlsDeliveryService {
 
   /** "Add me" — a first join, or a member that lost its group state and rejoins. */
   keyPackage(memberId: string, keyPackage: string): void {
+    if (keyPackage.length > MAX_KEY_PACKAGE_LENGTH) {
+      throw new ProtocolError('bad-message', `a key package is at most ${MAX_KEY_PACKAGE_LENGTH} characters of base64`);
+    }
     const deferred = this.#deferred.get(memberId);
     if (deferred) {
       deferred.keyPackage = keyPackage;
