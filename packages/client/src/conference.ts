@@ -280,15 +280,7 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Drops everything of the current membership but the signaling link and our tracks. */
   #leaveMeetingLocally(): void {
-    this.#path?.close();
-    this.#path = null;
-    this.#peerTracks = null;
-    this.#e2ee?.close();
-    this.#e2ee = null;
-    this.#camera?.close();
-    this.#camera = null;
-    this.#receive?.close();
-    this.#receive = null;
+    this.#closeMediaAndKeys();
     this.#slots = [];
     for (const participant of [...this.#participants.values()]) {
       this.#participants.delete(participant.id);
@@ -520,6 +512,13 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   #cleanup(): void {
     this.#view.close();
+    this.#closeMediaAndKeys();
+    this.#signaling?.close();
+    this.#signaling = null;
+  }
+
+  /** Closes every peer connection and the E2EE session of the current membership. */
+  #closeMediaAndKeys(): void {
     this.#path?.close();
     this.#path = null;
     this.#peerTracks = null;
@@ -529,8 +528,6 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#camera = null;
     this.#receive?.close();
     this.#receive = null;
-    this.#signaling?.close();
-    this.#signaling = null;
   }
 }
 
