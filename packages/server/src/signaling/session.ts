@@ -274,10 +274,11 @@ export class Session {
   }
 
   /**
-   * The socket went away on its own. With 1000 or 1001 (a tab closed, a page left, the SDK's
-   * goodbye) the member has left; otherwise (1006: a network blip, a dead peer cut off by the
-   * heartbeat; a proxy restarting, whatever code it chose) it may come back: the room keeps it
-   * for a grace period (Room.detach).
+   * The socket went away on its own. With a code up to 1010 (1000/1001: a tab closed, a page
+   * left, the SDK's goodbye; 1008/1009: we closed it for abuse) the member has left. With 1006
+   * (no close frame: a network blip, a dead peer cut off by the heartbeat) or 1011 and above (a
+   * proxy or server restarting, whatever code it chose) it may come back: the room keeps it for
+   * a grace period (Room.detach).
    */
   onSocketClosed(code = 1006): void {
     this.#clearDeadline();
@@ -287,7 +288,7 @@ export class Session {
     this.#member = null;
     this.#closed = true;
     if (!room || !member) return;
-    if (code === 1000 || code === 1001) room.remove(member.id, 'left');
-    else room.detach(member.id);
+    if (code === 1006 || code >= 1011) room.detach(member.id);
+    else room.remove(member.id, 'left');
   }
 }
