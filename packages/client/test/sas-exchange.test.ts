@@ -146,8 +146,9 @@ describe('the verification code (commit, then reveal)', () => {
     };
     for (const [id, entry] of honest) entry.person = new Participant(id, deliver);
     for (const entry of honest.values()) entry.person?.start(entry.keys);
-    await until(() => [...honest.values()].some((e) => e.person?.mismatch !== null));
-    await settle();
+    // No condition to wait for: depending on timing the copies are refused (mismatch) or never
+    // even belong to the round (the halves' epochs differ); either way the round cannot succeed.
+    await new Promise((r) => setTimeout(r, 1000));
     // Whatever each side ends with, the two halves never show one code.
     const code = (id: string) => honest.get(id)?.person?.code ?? null;
     for (const [a, b] of [
