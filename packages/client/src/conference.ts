@@ -2,74 +2,25 @@ import type { P2pMode, ResumeResult } from '@sotto/protocol';
 import { JoinResult, parseResult } from '@sotto/protocol';
 import type { Reaction } from './app-messages.ts';
 import { decodeAppMessage, encodeAppMessage } from './app-messages.ts';
-import { fromBase64, toBase64 } from './e2ee/base64.ts';
+import type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference-types.ts';
+import { safeFromBase64, toBase64 } from './e2ee/base64.ts';
 import type { E2eeStatus } from './e2ee/e2ee-session.ts';
 import { E2EE_OFF, E2eeSession } from './e2ee/e2ee-session.ts';
 import { encodedTransformApi } from './e2ee/media-encryption.ts';
 import type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 import { Emitter } from './emitter.ts';
-import { ConferenceError } from './errors.ts';
+import { ConferenceError, e2eeRefusal, toConferenceError } from './errors.ts';
 import type { MediaPathInfo } from './media-path.ts';
 import { MediaPathSwitch } from './media-path.ts';
 import type { RemoteParticipant } from './participant.ts';
-import { participantFromInfo } from './participant.ts';
 import { PublishConnection } from './publish-connection.ts';
 import type { RemoteSlot } from './receive-connection.ts';
 import { ReceiveConnection } from './receive-connection.ts';
+import { Roster } from './roster.ts';
 import type { ServerEvent, SignalingRequester } from './signaling-client.ts';
 import { RequestError } from './signaling-client.ts';
 import { SignalingLink } from './signaling-link.ts';
 import { ViewReporter } from './view-reporter.ts';
-
-export interface ConferenceOptions {
-  /** Base URL of the Sotto server, e.g. `https://meet.example.org` (the page's origin by default). */
-  serverUrl?: string;
-  room: string;
-  displayName: string;
-  /**
-   * Ask for a meeting without end-to-end encryption when starting a new one (only if the server
-   * allows it). Default: encrypted. Joining an existing meeting takes its mode; see `e2ee`.
-   */
-  e2ee?: boolean;
-  /**
-   * How far this participant allows media to go peer to peer when only two are in the meeting
-   * (default `off`: everything through the server). `relay` never exposes our IP address to the
-   * other participant; `direct` does. The person starting a meeting also sets the most the meeting
-   * allows. The client enforces its own choice whatever the server says.
-   */
-  p2p?: P2pMode;
-}
-
-export interface JoinOptions {
-  microphone?: MediaStreamTrack | null;
-  camera?: MediaStreamTrack | null;
-}
-
-export interface ConferenceEvents extends Record<string, unknown[]> {
-  'participant-joined': [RemoteParticipant];
-  'participant-left': [RemoteParticipant];
-  /** Name, mute state or tracks of a participant changed; the argument is the new snapshot. */
-  'participant-updated': [RemoteParticipant];
-  /** The conference ended without `leave()`: the server went away or media failed. */
-  disconnected: [ConferenceError];
-  /** Someone became the dominant speaker: a participant's id, or `selfId` for us. */
-  'dominant-speaker': [string];
-  /** The end-to-end encryption state, epoch or verification code changed. */
-  e2ee: [E2eeStatus];
-  /** Data another participant sent with `sendData` (decrypted with the group's keys under E2EE). */
-  data: [string, Uint8Array];
-  /** A participant reacted (see `react`). */
-  reaction: [string, Reaction];
-  /** Our media now goes another way (bridge, peer to peer direct or via relay). */
-  'media-path': [MediaPathInfo];
-  /**
-   * `reconnecting`: the connection to the server dropped and is being restored (the same
-   * membership, or a fresh join if the server no longer holds it); `joined` again once it is.
-   */
-  state: [ConferenceState];
-}
-
-export type ConferenceState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'disconnected';
 
 /** How long a fresh rejoin (after the server let us go or restarted) may keep trying. */
 const REJOIN_DEADLINE_MS = 60_000;
@@ -88,10 +39,8 @@ export class Conference extends Emitter<ConferenceEvents> {
   #camera: PublishConnection | null = null;
   #cameraTrack: MediaStreamTrack | null = null;
   #microphoneTrack: MediaStreamTrack | null = null;
-  #participants = new Map<string, RemoteParticipant>();
+  readonly #roster = new Roster();
   #selfId: string | null = null;
-  /** Everyone in the meeting as announced, in join order, ourselves included (the E2EE roster). */
-  #order: string[] = [];
   #dominantSpeaker: string | null = null;
   #e2ee: E2eeSession | null = null;
   #path: MediaPathSwitch | null = null;
@@ -119,7 +68,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   get participants(): ReadonlyMap<string, RemoteParticipant> {
-    return this.#participants;
+    return this.#roster.participants;
   }
 
   /** End-to-end encryption: state, epoch and the short authentication string to compare. */
@@ -199,15 +148,11 @@ export class Conference extends Emitter<ConferenceEvents> {
     // who did not choose it, that the meeting is unencrypted.
     if (!result.e2ee && this.options.e2ee !== false) {
       link.request({ type: 'leave' }).catch(() => {});
-      throw new ConferenceError(
-        'e2ee-downgrade',
-        'This server tried to start the meeting without encryption. Nothing was sent. If this meeting is meant to be unencrypted, join again with end-to-end encryption turned off.',
-      );
+      throw e2eeRefusal('e2ee-downgrade');
     }
     link.resumeToken = result.resumeToken;
     this.#selfId = result.self.id;
-    for (const info of result.members) this.#participants.set(info.id, participantFromInfo(info));
-    this.#order = [...result.members.map((m) => m.id), result.self.id];
+    this.#roster.start(result.self.id, result.members);
     if (result.e2ee) this.#startE2ee(link, result.self.id);
     const encryption = this.#e2ee?.media ?? null;
     this.#receive = new ReceiveConnection(link, this.#microphoneTrack, BRIDGE_ICE_SERVERS, encryption);
@@ -220,7 +165,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     if (this.#cameraTrack)
       this.#camera = await PublishConnection.open(link, 'camera', this.#cameraTrack, BRIDGE_ICE_SERVERS, encryption);
     else this.#sendMute('video', true);
-    for (const participant of this.#participants.values()) this.emit('participant-joined', participant);
+    for (const participant of this.#roster.participants.values()) this.emit('participant-joined', participant);
   }
 
   /**
@@ -228,21 +173,13 @@ export class Conference extends Emitter<ConferenceEvents> {
    * connections). Who joined or left meanwhile is reconciled from the server's list.
    */
   #onResumed(result: ResumeResult): void {
-    const present = new Set(result.members.map((m) => m.id));
-    for (const [id, participant] of [...this.#participants]) {
-      if (present.has(id)) continue;
-      this.#participants.delete(id);
-      this.#view.forget(id);
+    const { joined, left } = this.#roster.reconcile(result.members);
+    for (const participant of left) {
+      this.#view.forget(participant.id);
       this.emit('participant-left', participant);
     }
-    for (const info of result.members) {
-      if (info.id === this.#selfId || this.#participants.has(info.id)) continue;
-      const participant = participantFromInfo(info);
-      this.#participants.set(info.id, participant);
-      this.emit('participant-joined', participant);
-    }
-    this.#order = result.members.map((m) => m.id);
-    this.#e2ee?.setRoster(this.#order);
+    for (const participant of joined) this.emit('participant-joined', participant);
+    this.#e2ee?.setRoster(this.#roster.order);
     this.#setState('joined');
   }
 
@@ -282,12 +219,10 @@ export class Conference extends Emitter<ConferenceEvents> {
   #leaveMeetingLocally(): void {
     this.#closeMediaAndKeys();
     this.#slots = [];
-    for (const participant of [...this.#participants.values()]) {
-      this.#participants.delete(participant.id);
+    for (const participant of this.#roster.clear()) {
       this.#view.forget(participant.id);
       this.emit('participant-left', participant);
     }
-    this.#order = [];
     this.#selfId = null;
     this.#dominantSpeaker = null;
   }
@@ -383,16 +318,13 @@ export class Conference extends Emitter<ConferenceEvents> {
     const api = encodedTransformApi();
     if (!api) {
       signaling.request({ type: 'leave' }).catch(() => {});
-      throw new ConferenceError(
-        'e2ee-unsupported',
-        'This meeting is end-to-end encrypted, and this browser cannot encrypt media (it lacks encoded transforms). Use a current Chrome, Edge, Safari or Firefox.',
-      );
+      throw e2eeRefusal('e2ee-unsupported');
     }
     const session = new E2eeSession(selfId, api, (message) => signaling.request(message));
     this.#e2ee = session;
     session.on('status', (status) => this.emit('e2ee', status));
     session.on('data', (from, data) => this.#onData(from, data));
-    session.setRoster(this.#order);
+    session.setRoster(this.#roster.order);
     session.start().catch(() => {});
   }
 
@@ -403,20 +335,16 @@ export class Conference extends Emitter<ConferenceEvents> {
   #onEvent(event: ServerEvent): void {
     switch (event.type) {
       case 'member-joined': {
-        const participant = participantFromInfo(event.member);
-        if (this.#participants.has(participant.id) || participant.id === this.#selfId) return;
-        this.#participants.set(participant.id, participant);
-        this.#order.push(participant.id);
-        this.#e2ee?.setRoster(this.#order);
+        const participant = this.#roster.add(event.member);
+        if (!participant) return;
+        this.#e2ee?.setRoster(this.#roster.order);
         this.emit('participant-joined', participant);
         return;
       }
       case 'member-left': {
-        const participant = this.#participants.get(event.memberId);
+        const participant = this.#roster.remove(event.memberId);
         if (!participant) return;
-        this.#participants.delete(event.memberId);
-        this.#order = this.#order.filter((id) => id !== event.memberId);
-        this.#e2ee?.setRoster(this.#order);
+        this.#e2ee?.setRoster(this.#roster.order);
         this.#view.forget(event.memberId);
         this.emit('participant-left', participant);
         return;
@@ -460,23 +388,13 @@ export class Conference extends Emitter<ConferenceEvents> {
         return;
       case 'relay':
         if (this.#e2ee) this.#e2ee.handle(event);
-        else this.#receivePlainData(event.from, event.payload);
+        else this.#onData(event.from, safeFromBase64(event.payload));
         return;
     }
   }
 
-  #receivePlainData(from: string, payload: string): void {
-    let data: Uint8Array;
-    try {
-      data = fromBase64(payload);
-    } catch {
-      return; // Not base64: dropped.
-    }
-    this.#onData(from, data);
-  }
-
   #onData(from: string, data: Uint8Array): void {
-    if (!this.#participants.has(from)) return;
+    if (data.length === 0 || !this.#roster.participants.has(from)) return;
     this.emit('data', from, data);
     const message = decodeAppMessage(data);
     if (message?.type === 'reaction') this.emit('reaction', from, message.emoji);
@@ -484,7 +402,7 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   #applySlots(slots: RemoteSlot[]): void {
     this.#slots = slots;
-    for (const participant of this.#participants.values()) {
+    for (const participant of this.#roster.participants.values()) {
       // While peer to peer, the peer's media comes from that connection, not from bridge slots.
       if (participant.id === this.#peerTracks?.peerId) continue;
       const audio = slots.find((s) => s.memberId === participant.id && s.source === 'microphone')?.track ?? null;
@@ -496,11 +414,8 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   #update(id: string, changes: Partial<RemoteParticipant>): void {
-    const current = this.#participants.get(id);
-    if (!current) return;
-    const next = { ...current, ...changes };
-    this.#participants.set(id, next);
-    this.emit('participant-updated', next);
+    const next = this.#roster.update(id, changes);
+    if (next) this.emit('participant-updated', next);
   }
 
   #disconnect(error: ConferenceError): void {
@@ -533,14 +448,3 @@ export class Conference extends Emitter<ConferenceEvents> {
 
 /** The bridge is reached on the server's own candidates; TURN is only for peer to peer. */
 const BRIDGE_ICE_SERVERS: RTCIceServer[] = [];
-
-function toConferenceError(error: unknown): ConferenceError {
-  if (error instanceof ConferenceError) return error;
-  if (error instanceof RequestError) {
-    if (error.code === 'room-full') return new ConferenceError('room-full', error.message);
-    if (error.code === 'protocol-version') return new ConferenceError('protocol-version', error.message);
-    if (error.code === 'e2ee-required') return new ConferenceError('e2ee-required', error.message);
-    return new ConferenceError('rejected', error.message);
-  }
-  return new ConferenceError('connection-failed', (error as Error)?.message ?? 'could not connect to the server');
-}

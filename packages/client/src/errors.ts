@@ -1,3 +1,5 @@
+import { RequestError } from './signaling-client.ts';
+
 /** Why a conference could not start or ended. Stable codes a UI can switch on. */
 export type ConferenceErrorCode =
   | 'permission-denied'
@@ -26,4 +28,26 @@ export class ConferenceError extends Error {
     this.code = code;
     this.name = 'ConferenceError';
   }
+}
+
+/** Any failure of joining as the stable ConferenceError an app switches on. */
+export function toConferenceError(error: unknown): ConferenceError {
+  if (error instanceof ConferenceError) return error;
+  if (error instanceof RequestError) {
+    if (error.code === 'room-full') return new ConferenceError('room-full', error.message);
+    if (error.code === 'protocol-version') return new ConferenceError('protocol-version', error.message);
+    if (error.code === 'e2ee-required') return new ConferenceError('e2ee-required', error.message);
+    return new ConferenceError('rejected', error.message);
+  }
+  return new ConferenceError('connection-failed', (error as Error)?.message ?? 'could not connect to the server');
+}
+
+/** Why we refuse to take part before anything is sent: a server's downgrade, or no encryption here. */
+export function e2eeRefusal(code: 'e2ee-downgrade' | 'e2ee-unsupported'): ConferenceError {
+  return new ConferenceError(
+    code,
+    code === 'e2ee-downgrade'
+      ? 'This server tried to start the meeting without encryption. Nothing was sent. If this meeting is meant to be unencrypted, join again with end-to-end encryption turned off.'
+      : 'This meeting is end-to-end encrypted, and this browser cannot encrypt media (it lacks encoded transforms). Use a current Chrome, Edge, Safari or Firefox.',
+  );
 }

@@ -1,7 +1,7 @@
 export type { Reaction } from './app-messages.ts';
 export { REACTIONS } from './app-messages.ts';
-export type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference.ts';
 export { Conference } from './conference.ts';
+export type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference-types.ts';
 export type { DeviceLists, LocalMedia, LocalMediaRequest } from './devices.ts';
 export { listDevices, openLocalMedia } from './devices.ts';
 export type { E2eeState, E2eeStatus } from './e2ee/e2ee-session.ts';

@@ -11,3 +11,12 @@ export function fromBase64(text: string): Uint8Array {
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   return bytes;
 }
+
+/** Bytes from untrusted base64; empty (which nothing accepts) when it is not base64. */
+export function safeFromBase64(text: string): Uint8Array {
+  try {
+    return fromBase64(text);
+  } catch {
+    return new Uint8Array(0);
+  }
+}

@@ -1,6 +1,6 @@
 import type { ServerMessage } from '@sotto/protocol';
 import { Emitter } from '../emitter.ts';
-import { fromBase64, toBase64 } from './base64.ts';
+import { safeFromBase64, toBase64 } from './base64.ts';
 import { allowedTask, commitRefusal, groupRefusal } from './membership-rules.ts';
 import type { GroupMember, MlsGroup } from './mls-group.ts';
 import { CommitRefused, epochOf, keyPackageLeaf, PendingMember, SigningKey } from './mls-group.ts';
@@ -257,13 +257,5 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
       authenticator: group.epochAuthenticator,
       members: group.members(),
     });
-  }
-}
-
-function safeFromBase64(text: string): Uint8Array {
-  try {
-    return fromBase64(text);
-  } catch {
-    return new Uint8Array(0);
   }
 }

@@ -11,7 +11,7 @@
  * Messages travel as MLS application messages, so the sender of each is authenticated by MLS.
  */
 import { Emitter } from '../emitter.ts';
-import { fromBase64, toBase64 } from './base64.ts';
+import { safeFromBase64, toBase64 } from './base64.ts';
 import type { GroupMember } from './mls-group.ts';
 import type { SasSymbol } from './sas.ts';
 import { shortAuthenticationString } from './sas.ts';
@@ -162,12 +162,4 @@ function concat(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
 
 function equal(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((byte, i) => byte === b[i]);
-}
-
-function safeFromBase64(text: string): Uint8Array {
-  try {
-    return fromBase64(text);
-  } catch {
-    return new Uint8Array(0);
-  }
 }

@@ -1,0 +1,57 @@
+/** The SDK's public contract for a meeting: what an app passes in, and the events it gets. */
+import type { P2pMode } from '@sotto/protocol';
+import type { Reaction } from './app-messages.ts';
+import type { E2eeStatus } from './e2ee/e2ee-session.ts';
+import type { ConferenceError } from './errors.ts';
+import type { MediaPathInfo } from './media-path.ts';
+import type { RemoteParticipant } from './participant.ts';
+
+export interface ConferenceOptions {
+  /** Base URL of the Sotto server, e.g. `https://meet.example.org` (the page's origin by default). */
+  serverUrl?: string;
+  room: string;
+  displayName: string;
+  /**
+   * Ask for a meeting without end-to-end encryption when starting a new one (only if the server
+   * allows it). Default: encrypted. Joining an existing meeting takes its mode; see `e2ee`.
+   */
+  e2ee?: boolean;
+  /**
+   * How far this participant allows media to go peer to peer when only two are in the meeting
+   * (default `off`: everything through the server). `relay` never exposes our IP address to the
+   * other participant; `direct` does. The person starting a meeting also sets the most the meeting
+   * allows. The client enforces its own choice whatever the server says.
+   */
+  p2p?: P2pMode;
+}
+
+export interface JoinOptions {
+  microphone?: MediaStreamTrack | null;
+  camera?: MediaStreamTrack | null;
+}
+
+export interface ConferenceEvents extends Record<string, unknown[]> {
+  'participant-joined': [RemoteParticipant];
+  'participant-left': [RemoteParticipant];
+  /** Name, mute state or tracks of a participant changed; the argument is the new snapshot. */
+  'participant-updated': [RemoteParticipant];
+  /** The conference ended without `leave()`: the server went away or media failed. */
+  disconnected: [ConferenceError];
+  /** Someone became the dominant speaker: a participant's id, or `selfId` for us. */
+  'dominant-speaker': [string];
+  /** The end-to-end encryption state, epoch or verification code changed. */
+  e2ee: [E2eeStatus];
+  /** Data another participant sent with `sendData` (decrypted with the group's keys under E2EE). */
+  data: [string, Uint8Array];
+  /** A participant reacted (see `react`). */
+  reaction: [string, Reaction];
+  /** Our media now goes another way (bridge, peer to peer direct or via relay). */
+  'media-path': [MediaPathInfo];
+  /**
+   * `reconnecting`: the connection to the server dropped and is being restored (the same
+   * membership, or a fresh join if the server no longer holds it); `joined` again once it is.
+   */
+  state: [ConferenceState];
+}
+
+export type ConferenceState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'disconnected';
