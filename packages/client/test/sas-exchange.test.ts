@@ -23,7 +23,7 @@ class Participant {
       onSend(this, message);
     });
     this.exchange.on('code', (_epoch, sas: SasSymbol[]) => {
-      this.code = sas.map((s) => s.name).join(' ');
+      this.code = sas.map((s) => s.name).join('|'); // names may hold spaces ('light bulb')
     });
     this.exchange.on('mismatch', (_epoch, who) => {
       this.mismatch = who;
@@ -81,7 +81,7 @@ describe('the verification code (commit, then reveal)', () => {
     for (const [id, person] of people) person.start(keys.get(id) as EpochKeys);
     await until(() => [...people.values()].every((p) => p.code !== null));
     const codes = [...people.values()].map((p) => p.code);
-    expect(codes[0]?.split(' ')).toHaveLength(7);
+    expect(codes[0]?.split('|')).toHaveLength(7);
     expect(new Set(codes).size).toBe(1);
   });
 
