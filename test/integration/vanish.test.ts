@@ -40,7 +40,8 @@ describe('participants that vanish', () => {
     );
     victim.close();
     const elapsed = await expectRemovedWithin(victim, DETACHED_GRACE_MS + 5000);
-    expect(elapsed).toBeGreaterThan(DETACHED_GRACE_MS - 1000);
+    // Not at once (it may come back): its media going silent (8.5 s) or the grace ends it.
+    expect(elapsed).toBeGreaterThan(5000);
   });
 
   it('media connections closed while the socket stays open', async () => {
