@@ -1,10 +1,12 @@
 import { parseArgs } from 'node:util';
+import { formatAttack, runAttack } from './attack.ts';
 import { SCENARIOS } from './compare/scenarios.ts';
 import { runCompare } from './compare.ts';
 import { measureE2eeJoin } from './e2ee-join-time.ts';
 import { measureJoinTime } from './join-time.ts';
 import { format, runLoad } from './load.ts';
 import { measureSwitchGaps, switchGapSummary } from './p2p-switch.ts';
+import { formatSoak, runSoak } from './soak.ts';
 
 const USAGE = `Usage: npm run bench -- [<benchmark>] [options]
 
@@ -26,16 +28,32 @@ Benchmarks:
               (keys), first decrypted video frame — each step timed in the process where it
               runs; the newcomer alone in the measuring process, the others in child processes
               (a table per size, medians of --runs, default 5)
+  attack      a meeting of --members bots (default 10, simulcast video + audio) measured calm,
+              then again while one member attacks from inside (audio sequence jumping by 200,
+              NACK, transport-cc and key-frame request floods of --rtcp-rate packets/s each)
+              and a second attacker holds --sockets signaling sockets (default 2000) from 40
+              addresses; prints loss, delay, the server's CPU and RSS, what the attackers got,
+              and whether the limits held (loss < 1%, RSS < 400 MiB, nobody removed)
+  soak        --bots members (default 50) in rooms of 5 for --minutes (default 30), each
+              sending 300 kbit/s VP8 + Opus end-to-end encrypted (MLS + SFrame, the SDK's
+              code), one member leaving and one joining every 30 s; prints the server's RSS
+              after --warmup-minutes (default 5) and at the end, loss, stalls and errors, and
+              whether the limits held (RSS growth < 10%, no errors, stalls or loss)
 
 Options:
   --runs N        repetitions (default 3 for compare and load, 5 for join-time)
   --seconds N     load duration (default 60); compare: the measured window (default 10)
-  --warmup N      compare: seconds between the last bot joining and the window (default 18:
+  --warmup N      compare, attack: seconds between the last bot joining and the window (default 18:
                   past Sotto suspending the simulcast layers nobody needs, 10 s + 5 s)
   --scenario S    compare: only this scenario (default: all)
-  --bots N        load participants (default 8)
+  --bots N        load participants (default 8); soak: members (default 50)
   --members N     e2ee-join: meeting size, the measured member included (default 25); a
                   list runs each size: --members 25,50,100
+  --minutes N     soak: duration (default 30)
+  --warmup-minutes N  soak: minutes before the memory baseline (default 5)
+  --churn N       soak: seconds between one member leaving and another joining (default 30)
+  --sockets N     attack: sockets the second attacker opens (default 2000)
+  --rtcp-rate N   attack: RTCP packets per second of each kind (default 1000)
   --json          print one JSON line with the results at the end
 `;
 
@@ -49,6 +67,11 @@ async function main(): Promise<void> {
       scenario: { type: 'string' },
       bots: { type: 'string' },
       members: { type: 'string' },
+      sockets: { type: 'string' },
+      minutes: { type: 'string' },
+      'warmup-minutes': { type: 'string' },
+      churn: { type: 'string' },
+      'rtcp-rate': { type: 'string' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -110,6 +133,31 @@ async function main(): Promise<void> {
       );
     }
     if (values.json) console.log(JSON.stringify({ e2eeJoin: results }, roundNumbers));
+  } else if (which === 'soak') {
+    const minutes = Number(values.minutes ?? 30);
+    const options = {
+      bots: Number(values.bots ?? 50),
+      roomSize: 5,
+      minutes,
+      warmupMinutes: Number(values['warmup-minutes'] ?? Math.min(5, minutes / 6)),
+      churnSeconds: Number(values.churn ?? 30),
+    };
+    const result = await runSoak(options);
+    console.log(formatSoak(result, options));
+    if (values.json) console.log(JSON.stringify({ soak: result }, roundNumbers));
+    if (!result.passed) process.exitCode = 1;
+  } else if (which === 'attack') {
+    const options = {
+      members: Number(values.members ?? 10),
+      seconds: Number(values.seconds ?? 30),
+      warmupSeconds: Number(values.warmup ?? 18),
+      rtcpPerSecond: Number(values['rtcp-rate'] ?? 1000),
+      sockets: Number(values.sockets ?? 2000),
+    };
+    const result = await runAttack(options);
+    console.log(formatAttack(result, options));
+    if (values.json) console.log(JSON.stringify({ attack: result }, roundNumbers));
+    if (!result.passed) process.exitCode = 1;
   } else {
     process.stderr.write(`unknown benchmark "${which}"\n\n${USAGE}`);
     process.exitCode = 2;

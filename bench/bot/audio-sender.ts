@@ -12,6 +12,8 @@ export class AudioSender {
   #timer: NodeJS.Timeout | null = null;
   /** End-to-end encryption of each Opus frame; null = drop it. */
   protect: ((frame: Buffer) => Promise<Buffer | null>) | null = null;
+  /** How far the sequence number moves per packet: 1 honestly; an attacker jumps (gaps the SFU must not track). */
+  sequenceStep = 1;
 
   constructor(payloadType: number, level: () => number) {
     this.writer = new RtpWriter((Math.random() * 0xffffffff) >>> 0, payloadType);
@@ -45,6 +47,7 @@ export class AudioSender {
           mic.sendMessageBinary(packet);
         } catch {}
       }
+      this.writer.sequence = (this.writer.sequence + this.sequenceStep - 1) & 0xffff;
       this.writer.advance(960);
     }, 20);
   }

@@ -1,8 +1,10 @@
 import type { ServerMessage } from '@sotto/protocol';
-import { decryptFrame, encryptFrame } from '../../packages/client/src/e2ee/frame-crypto.ts';
+import { decryptFrame, encryptFrame, frameKid } from '../../packages/client/src/e2ee/frame-crypto.ts';
 import type { EpochKeys, MlsRequest } from '../../packages/client/src/e2ee/key-agreement.ts';
 import { KeyAgreement } from '../../packages/client/src/e2ee/key-agreement.ts';
 import { MediaKeyRing } from '../../packages/client/src/e2ee/media-key-ring.ts';
+import { makeKid, parseKid } from '../../packages/client/src/e2ee/mls-sframe-keys.ts';
+import { SFrameError } from '../../packages/client/src/e2ee/sframe.ts';
 import type { RtpView } from '../../packages/server/src/sfu/rtp/rtp-view.ts';
 import { startsVp8Frame, vp8DescriptorLength } from '../../packages/server/src/sfu/rtp/vp8.ts';
 
@@ -30,6 +32,19 @@ export class BotE2ee {
   keysAt = 0;
   decryptedFrames = 0;
   failedFrames = 0;
+  /**
+   * Failed frames by SFrame error code ('unknown-key': still no key after waiting a second), or
+   * 'before-keys' for frames that arrived before this member had any keys.
+   */
+  readonly failures = new Map<string, number>();
+  /** Frames that had to wait for the next epoch's keys (they were sent right after a commit we had not processed yet). */
+  waitedForKeys = 0;
+  #nextEpoch: Promise<void> = new Promise(() => {});
+  /** One shared wait per key change (performance.now() when it runs out; 0 = not started). */
+  #waitUntil = 0;
+  /** The epoch we first had keys for (our Welcome's, or the group we created). */
+  #firstEpoch: bigint | null = null;
+  #epochArrived: () => void = () => {};
   /** When the first remote video frame was decrypted. */
   firstVideoAt = 0;
   /** When our (first) key package was sent, and our Welcome received (performance.now()). */
@@ -49,8 +64,12 @@ export class BotE2ee {
     this.agreement = new KeyAgreement(memberId, (message) => this.#timed(message, request));
     this.agreement.setRoster(this.#roster);
     this.agreement.on('rejoining', () => this.rejoins++);
+    this.#armNextEpoch();
     this.agreement.on('epoch', (keys) => {
+      this.#epochArrived();
+      this.#armNextEpoch();
       this.latest = keys;
+      this.#firstEpoch ??= keys.epoch;
       this.keysAt ||= performance.now();
       this.ring.setEpoch(keys.epoch, keys.sframeSecret, keys.ownLeafIndex, keys.members).catch(() => {});
     });
@@ -116,17 +135,60 @@ export class BotE2ee {
     this.ring.clear();
   }
 
+  /**
+   * Media reaches a newcomer before its Welcome does, and the last frames of the epoch before it
+   * joined right after: nobody new can read those (they were never meant for it).
+   */
+  #fromBeforeWeJoined(kind: 'audio' | 'video', frame: Buffer): boolean {
+    if (this.#firstEpoch === null) return true;
+    const kid = frameKid(kind, frame);
+    if (kid === null) return false;
+    const { epochLow } = parseKid(kid);
+    return [1n, 2n, 3n].some((back) => parseKid(makeKid(0, (this.#firstEpoch as bigint) - back)).epochLow === epochLow);
+  }
+
+  #armNextEpoch(): void {
+    this.#waitUntil = 0;
+    this.#nextEpoch = new Promise((resolve) => {
+      this.#epochArrived = resolve;
+    });
+  }
+
+  /**
+   * Decrypts in arrival order. A frame under keys we do not have yet waits (up to a second) for
+   * the next epoch, as the browser's worker does: its sender processed the commit before us.
+   */
   #decrypt(kind: 'audio' | 'video', frame: Buffer): void {
-    this.#queue = this.#queue.then(() =>
-      decryptFrame(this.ring, kind, frame).then(
-        () => {
-          this.decryptedFrames++;
-          if (kind === 'video') this.firstVideoAt ||= performance.now();
-        },
-        () => {
-          this.failedFrames++;
-        },
-      ),
-    );
+    this.#queue = this.#queue.then(async () => {
+      try {
+        await decryptFrame(this.ring, kind, frame).catch(async (error: unknown) => {
+          if (!(error instanceof SFrameError) || error.code !== 'unknown-key') throw error;
+          const kid = frameKid(kind, frame);
+          const now = performance.now();
+          if (this.#waitUntil === 0) this.#waitUntil = now + 1000;
+          if (kid === null || !this.ring.mayBeNextEpoch(kid) || now >= this.#waitUntil) throw error;
+          this.waitedForKeys++;
+          await Promise.race([this.#nextEpoch, new Promise((r) => setTimeout(r, this.#waitUntil - now))]);
+          return decryptFrame(this.ring, kind, frame);
+        });
+        this.decryptedFrames++;
+        if (kind === 'video') this.firstVideoAt ||= performance.now();
+      } catch (error) {
+        this.failedFrames++;
+        const code = this.#fromBeforeWeJoined(kind, frame) ? 'before-keys' : error instanceof SFrameError ? error.code : 'other';
+        this.failures.set(code, (this.failures.get(code) ?? 0) + 1);
+        if (process.env.DEBUG_E2EE && code !== 'before-keys') {
+          const k = frameKid(kind, frame);
+          console.error(
+            'FAIL',
+            kind,
+            k === null ? null : JSON.stringify((await import('../../packages/client/src/e2ee/mls-sframe-keys.ts')).parseKid(k)),
+            this.ring.currentEpoch,
+            this.latest?.members?.length,
+            performance.now().toFixed(0),
+          );
+        }
+      }
+    });
   }
 }

@@ -44,6 +44,8 @@ export interface BotOptions {
    * it: for members that stand in for other people's devices, whose decryption is not measured.
    */
   decryptMedia?: boolean;
+  /** Audio sequence numbers advance by this much per packet: 1 honestly, more for an attacker. */
+  audioSequenceStep?: number;
 }
 
 export interface ReceivedStream {
@@ -77,6 +79,7 @@ export class Bot {
   audioLevel = 127;
   /** Original sequence numbers of RTX retransmissions received (RFC 4588). */
   readonly retransmitted: number[] = [];
+  retransmittedBytes = 0;
   /** Video sequence numbers we deliberately did not send (dropEvery). */
   get droppedVideo(): readonly number[] {
     return this.#video?.dropped ?? [];
@@ -120,6 +123,7 @@ export class Bot {
       dropEvery: 0,
       e2ee: false,
       decryptMedia: true,
+      audioSequenceStep: 1,
       ...options,
     };
     const ws = new WebSocket(`${options.serverUrl.replace(/^http/, 'ws')}/ws`);
@@ -146,6 +150,7 @@ export class Bot {
       for (const event of bot.#events) e2ee.handle(event);
       await e2ee.agreement.start();
     }
+    bot.#audio.sequenceStep = full.audioSequenceStep;
     if (full.audio) bot.#audio.start(() => bot.#microphone);
     if (full.videoBitrate > 0) await bot.#publishVideo();
     return bot;
@@ -259,6 +264,7 @@ export class Bot {
       if (isRtcp(packet) || !view.reset(packet)) return;
       if (view.payloadType === VP8_RTX_PT) {
         this.retransmitted.push(view.payload().readUInt16BE(0));
+        this.retransmittedBytes += packet.length;
         return;
       }
       const ssrc = view.ssrc;

@@ -7,7 +7,6 @@ import type { FrameKind } from './frame-crypto.ts';
 import { decryptFrame, encryptFrame, frameKid, isKeyFrame } from './frame-crypto.ts';
 import { KeyFrameRecovery } from './key-frame-recovery.ts';
 import { MediaKeyRing } from './media-key-ring.ts';
-import { makeKid, parseKid } from './mls-sframe-keys.ts';
 import { ReceiverBindings } from './receiver-bindings.ts';
 import { SFrameError } from './sframe.ts';
 import type { E2eeFrameStats, TransformOptions, WorkerRequest } from './worker-messages.ts';
@@ -196,8 +195,7 @@ async function senderOf(kind: FrameKind, data: Uint8Array): Promise<string | und
   if (kid === null) return undefined;
   const known = ring.senderOf(kid);
   if (known !== undefined) return known;
-  const current = ring.currentEpoch;
-  if (current !== null && parseKid(kid).epochLow !== parseKid(makeKid(0, current + 1n)).epochLow) return undefined;
+  if (!ring.mayBeNextEpoch(kid)) return undefined;
   // One shared wait per key change: once it has run out, later frames are dropped at once instead
   // of each waiting again (which would pile up a backlog of late frames).
   const now = performance.now();

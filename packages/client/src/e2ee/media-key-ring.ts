@@ -54,6 +54,15 @@ export class MediaKeyRing {
     return null;
   }
 
+  /**
+   * Whether a KID we have no key for may belong to the epoch after ours (or to the first, before
+   * we have any): its sender processed the commit before us, so its keys are worth a short wait.
+   */
+  mayBeNextEpoch(kid: bigint): boolean {
+    const current = this.currentEpoch;
+    return current === null || parseKid(kid).epochLow === parseKid(makeKid(0, current + 1n)).epochLow;
+  }
+
   async setEpoch(epoch: bigint, secret: Uint8Array, ownLeafIndex: number, members: ReadonlyArray<EpochMember>): Promise<void> {
     const now = this.#now();
     for (const entry of this.#epochs.values()) entry.replacedAt ??= now;

@@ -1,4 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import {
+  DownlinkEstimate,
+  FEEDBACK_CREDIT_LIMIT,
+  FEEDBACK_ENTRIES_PER_SENT_PACKET,
+} from '../../src/sfu/bwe/downlink-estimate.ts';
 import type { EngineTrack } from '../../src/sfu/engine/engine-connection.ts';
 import { KeyFrameThrottle } from '../../src/sfu/key-frame-throttle.ts';
 import { Publisher } from '../../src/sfu/publisher.ts';
@@ -132,6 +137,50 @@ describe('work a peer can trigger is budgeted', () => {
     expect(claimed).toBe(MAX_FEEDBACK_PACKETS);
     const honest = Buffer.concat([feedback(100, 1), feedback(200, 2), feedback(50, 3)]);
     expect(parseRtcp(honest).filter((item) => item.type === 'transport-cc')).toHaveLength(3);
+  });
+
+  it('transport-cc feedback may report on about as many packets as we sent, not more (found by the attack benchmark)', () => {
+    // An attacker's 24-byte feedbacks, each claiming 4 096 lost packets, at any rate: without
+    // the credit every one costs 4 096 history lookups; with it, only what we sent is looked at.
+    const estimate = new DownlinkEstimate(() => 0);
+    const flood = (feedbackCount: number) =>
+      feedbackBytes({
+        baseSequence: 0,
+        count: MAX_FEEDBACK_PACKETS,
+        referenceTicks: 0,
+        feedbackCount,
+        chunks: [MAX_FEEDBACK_PACKETS],
+        deltas: [],
+      });
+    for (let i = 0; i < 100; i++) estimate.record(1200, i);
+    for (let i = 0; i < 1000; i++) estimate.onFeedback(flood(i & 0xff), 0);
+    expect(estimate.feedbacks).toBe(0);
+    expect(estimate.refusedFeedbacks).toBe(1000);
+    // A long quiet spell banks no more than the limit: one largest feedback, then refusals again.
+    for (let i = 0; i < 100_000; i++) estimate.record(1200, i);
+    let accepted = 0;
+    for (let i = 0; i < 100; i++) {
+      estimate.onFeedback(flood(i & 0xff), 0);
+      accepted = estimate.feedbacks;
+    }
+    expect(accepted).toBe(FEEDBACK_CREDIT_LIMIT / MAX_FEEDBACK_PACKETS);
+    // Honest feedback (each packet sent reported once, the same feedback seen on several tracks) always passes.
+    const honest = new DownlinkEstimate(() => 0);
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < 20; i++) honest.record(1200, round * 100 + i);
+      const report = feedbackBytes({
+        baseSequence: 0,
+        count: 20,
+        referenceTicks: 0,
+        feedbackCount: round,
+        chunks: [20],
+        deltas: [],
+      });
+      for (let track = 0; track < 10; track++) honest.onFeedback(report, 0);
+    }
+    expect(honest.refusedFeedbacks).toBe(0);
+    expect(honest.feedbacks).toBe(50);
+    expect(FEEDBACK_ENTRIES_PER_SENT_PACKET).toBeGreaterThanOrEqual(1);
   });
 
   it('key-frame requests: per layer and per publisher budgets; one over budget is sent later, never lost', () => {
