@@ -144,7 +144,8 @@ export class BotE2ee {
     const kid = frameKid(kind, frame);
     if (kid === null) return false;
     const { epochLow } = parseKid(kid);
-    return [1n, 2n, 3n].some((back) => parseKid(makeKid(0, (this.#firstEpoch as bigint) - back)).epochLow === epochLow);
+    const first = this.#firstEpoch;
+    return [1n, 2n, 3n].some((back) => back <= first && parseKid(makeKid(0, first - back)).epochLow === epochLow);
   }
 
   #armNextEpoch(): void {

@@ -1,9 +1,6 @@
-import type { RunningServer } from '@sotto/server';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboundVideo, joinThroughUi, launchBrowser, newPage, waitFor } from '../support/browser.ts';
-import { TestHost } from '../support/netns.ts';
-import { startTestServer } from '../support/server.ts';
+import { describe, expect, it } from 'vitest';
+import { inboundVideo, joinThroughUi, newPage, waitFor } from '../support/browser.ts';
+import { useBrowserBehindALink } from '../support/link-fixture.ts';
 
 /**
  * A receiver behind a real link (veth into a network namespace) whose downlink we shape with a
@@ -11,27 +8,10 @@ import { startTestServer } from '../support/server.ts';
  * once the limit is lifted.
  */
 describe('bandwidth estimation under a constrained link', () => {
-  let host: TestHost;
-  let server: RunningServer;
-  let sender: Browser;
-  let receiver: Browser;
-
-  beforeAll(async () => {
-    host = new TestHost();
-    server = await startTestServer({ host: '0.0.0.0', publicIp: host.hostAddress });
-    sender = await launchBrowser();
-    const origin = `http://${host.hostAddress}:${server.port}`;
-    receiver = await launchBrowser([`--unsafely-treat-insecure-origin-as-secure=${origin}`], host.chromiumPath);
-  });
-  afterAll(async () => {
-    await receiver?.close();
-    await sender?.close();
-    await server?.close();
-    host?.destroy();
-  });
+  const link = useBrowserBehindALink();
 
   it("the receiver's layer drops when its downlink is limited and comes back when the limit is lifted", async () => {
-    const origin = `http://${host.hostAddress}:${server.port}`;
+    const { host, server, local: sender, remote: receiver, origin } = link();
     const { page: publisher } = await newPage(sender, server.url);
     await joinThroughUi(publisher, `${server.url}/constrained-room`, 'Sender');
     const { page: viewer } = await newPage(receiver, origin, { width: 1600, height: 1000 });

@@ -1,9 +1,7 @@
-import type { RunningServer } from '@sotto/server';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectLiveVideos, inboundVideo, joinThroughUi, launchBrowser, newPage } from '../support/browser.ts';
-import { TestHost } from '../support/netns.ts';
-import { startTestServer } from '../support/server.ts';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectLiveVideos, inboundVideo, joinThroughUi, newPage } from '../support/browser.ts';
+import { useBrowserBehindALink } from '../support/link-fixture.ts';
 
 const FAKE_CAMERA_15_FPS = '--use-fake-device-for-media-stream=fps=15';
 
@@ -18,27 +16,10 @@ async function decodedByMid(page: Page): Promise<Map<string, number>> {
  * requests must keep every video decoding, for that participant and for everyone else.
  */
 describe('a participant on a link with 30% packet loss', () => {
-  let host: TestHost;
-  let server: RunningServer;
-  let local: Browser;
-  let remote: Browser;
-
-  beforeAll(async () => {
-    host = new TestHost();
-    server = await startTestServer({ host: '0.0.0.0', publicIp: host.hostAddress });
-    local = await launchBrowser([FAKE_CAMERA_15_FPS]);
-    const origin = `http://${host.hostAddress}:${server.port}`;
-    remote = await launchBrowser([FAKE_CAMERA_15_FPS, `--unsafely-treat-insecure-origin-as-secure=${origin}`], host.chromiumPath);
-  });
-  afterAll(async () => {
-    await remote?.close();
-    await local?.close();
-    await server?.close();
-    host?.destroy();
-  });
+  const link = useBrowserBehindALink([FAKE_CAMERA_15_FPS], [FAKE_CAMERA_15_FPS]);
 
   it('keeps video decoding for everyone', async () => {
-    const origin = `http://${host.hostAddress}:${server.port}`;
+    const { host, server, local, remote, origin } = link();
     const { page: lossy } = await newPage(remote, origin);
     await joinThroughUi(lossy, `${origin}/lossy-room`, 'Lossy');
     const pages: Page[] = [lossy];

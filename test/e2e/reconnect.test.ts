@@ -1,23 +1,8 @@
 import type { RunningServer } from '@sotto/server';
 import type { Browser, Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectLiveVideos, inboundSummary, joinThroughUi, launchBrowser, newPage, waitFor } from '../support/browser.ts';
+import { expectLiveVideos, joinThroughUi, launchBrowser, newPage, secondsToNextFrames } from '../support/browser.ts';
 import { startTestServer } from '../support/server.ts';
-
-/** Sum of decoded frames over the page's videos. */
-const framesDecoded = async (page: Page) => (await inboundSummary(page)).videoFrames.reduce((a, b) => a + b, 0);
-
-/** Seconds until the page's decoded-frame count moves past where it is now. */
-async function secondsToNextFrames(page: Page, from: number, timeoutMs = 30_000): Promise<number> {
-  const before = await framesDecoded(page);
-  await waitFor(
-    'video decoding again',
-    () => framesDecoded(page),
-    (n) => n > before + 5,
-    timeoutMs,
-  );
-  return (Date.now() - from) / 1000;
-}
 
 describe('meetings survive network blips and server restarts', () => {
   let browser: Browser;

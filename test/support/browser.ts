@@ -183,3 +183,18 @@ export async function outboundVideo(
     return out;
   });
 }
+
+/** Sum of decoded frames over the page's videos. */
+export const framesDecoded = async (page: Page) => (await inboundSummary(page)).videoFrames.reduce((a, b) => a + b, 0);
+
+/** Seconds from `from` (Date.now()) until the page's decoded-frame count moves past where it is now. */
+export async function secondsToNextFrames(page: Page, from: number, timeoutMs = 30_000): Promise<number> {
+  const before = await framesDecoded(page);
+  await waitFor(
+    'video decoding again',
+    () => framesDecoded(page),
+    (n) => n > before + 5,
+    timeoutMs,
+  );
+  return (Date.now() - from) / 1000;
+}

@@ -64,10 +64,11 @@ export class TestHost {
   }
 
   /**
-   * Drops `percent` of the UDP packets in each direction of the guest's link (nftables' random
-   * numbers inside the namespace: netem is not available on these machines). 0 lifts it.
+   * Drops `percent` of the UDP packets (or of all packets: `'all'`) in each direction of the
+   * guest's link (nftables' random numbers inside the namespace: netem is not available on these
+   * machines). 0 lifts it.
    */
-  setLoss(percent: number): void {
+  setLoss(percent: number, traffic: 'udp' | 'all' = 'udp'): void {
     const nft = (...args: string[]) => execFileSync('ip', ['netns', 'exec', this.name, 'nft', ...args], { stdio: 'pipe' });
     try {
       nft('delete', 'table', 'inet', 'sotto_loss');
@@ -84,9 +85,7 @@ export class TestHost {
         'inet',
         'sotto_loss',
         hook,
-        'meta',
-        'l4proto',
-        'udp',
+        ...(traffic === 'udp' ? ['meta', 'l4proto', 'udp'] : []),
         'numgen',
         'random',
         'mod',

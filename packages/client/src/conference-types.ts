@@ -30,7 +30,7 @@ export interface JoinOptions {
   camera?: MediaStreamTrack | null;
 }
 
-export interface ConferenceEvents extends Record<string, unknown[]> {
+export interface ConferenceEvents {
   'participant-joined': [RemoteParticipant];
   'participant-left': [RemoteParticipant];
   /** Name, mute state or tracks of a participant changed; the argument is the new snapshot. */

@@ -1,5 +1,5 @@
 /** A minimal typed event emitter for the browser (no Node `events` in the bundle). */
-export class Emitter<Events extends Record<string, unknown[]>> {
+export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
   // biome-ignore lint/suspicious/noExplicitAny: handlers of different events share one map
   readonly #handlers = new Map<keyof Events, Set<(...args: any[]) => void>>();
 

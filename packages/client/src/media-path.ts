@@ -20,7 +20,7 @@ export interface MediaPathInfo {
   peer: string | null;
 }
 
-export interface MediaPathEvents extends Record<string, unknown[]> {
+export interface MediaPathEvents {
   changed: [MediaPathInfo];
 }
 

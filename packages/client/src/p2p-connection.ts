@@ -23,7 +23,7 @@ export interface P2pConnectionOptions {
   camera: MediaStreamTrack | null;
 }
 
-export interface P2pConnectionEvents extends Record<string, unknown[]> {
+export interface P2pConnectionEvents {
   failed: [];
 }
 

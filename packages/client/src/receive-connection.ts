@@ -14,7 +14,7 @@ export interface RemoteSlot {
   track: MediaStreamTrack;
 }
 
-export interface ReceiveConnectionEvents extends Record<string, unknown[]> {
+export interface ReceiveConnectionEvents {
   /** Which remote track (by slot) now belongs to which member and source. */
   slots: [RemoteSlot[]];
   failed: [];

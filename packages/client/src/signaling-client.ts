@@ -4,7 +4,7 @@ import { Emitter } from './emitter.ts';
 
 export type ServerEvent = Exclude<ServerMessage, { type: 'ok' } | { type: 'error' }>;
 
-export interface SignalingEvents extends Record<string, unknown[]> {
+export interface SignalingEvents {
   event: [ServerEvent];
   /** The socket closed without `close()` being called. */
   closed: [{ code: number; reason: string }];

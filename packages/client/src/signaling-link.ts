@@ -9,7 +9,7 @@ export const RECONNECT_DEADLINE_MS = 30_000;
 /** Waits between attempts: quick at first (a blip), then every 2 s (a server restarting). */
 const BACKOFF_MS = [0, 250, 500, 1000, 2000];
 
-export interface SignalingLinkEvents extends Record<string, unknown[]> {
+export interface SignalingLinkEvents {
   event: [ServerEvent];
   /** The socket dropped; the link is getting a new one. */
   reconnecting: [];

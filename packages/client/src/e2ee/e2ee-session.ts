@@ -52,7 +52,7 @@ export const E2EE_OFF: E2eeStatus = {
 /** How long the group may lag behind the meeting's membership before we call it failed. */
 const FAIL_AFTER_MS = 20_000;
 
-export interface E2eeSessionEvents extends Record<string, unknown[]> {
+export interface E2eeSessionEvents {
   status: [E2eeStatus];
   data: KeyAgreementEvents['message'];
 }

@@ -32,7 +32,7 @@ export interface EpochKeys {
   members: GroupMember[];
 }
 
-export interface KeyAgreementEvents extends Record<string, unknown[]> {
+export interface KeyAgreementEvents {
   epoch: [EpochKeys];
   /** Application data from another member (its MLS-authenticated id), decrypted with the group's keys. */
   message: [string, Uint8Array];

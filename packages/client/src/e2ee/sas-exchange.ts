@@ -30,7 +30,7 @@ export interface SasRoundInput {
   ownLeafIndex: number;
 }
 
-export interface SasExchangeEvents extends Record<string, unknown[]> {
+export interface SasExchangeEvents {
   /** A message to send to every other member (end-to-end encrypted by the caller). */
   send: [SasMessage];
   /** The code of `epoch`, once every member revealed a nonce matching its commitment. */

@@ -1,0 +1,62 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { expectLiveVideos, joinThroughUi, newPage, secondsToNextFrames } from '../support/browser.ts';
+import { useBrowserBehindALink } from '../support/link-fixture.ts';
+
+const FAKE_CAMERA_15_FPS = '--use-fake-device-for-media-stream=fps=15';
+const DROP_SECONDS = 5;
+
+/** Whether the page's conference ever said a participant left (installed before the drop). */
+function watchForLeaves(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { sottoConference: { on(e: string, f: () => void): void }; sawLeave?: boolean };
+    w.sawLeave = false;
+    w.sottoConference.on('participant-left', () => {
+      w.sawLeave = true;
+    });
+  });
+}
+
+/**
+ * One participant's network goes away for 5 s — every packet, TCP and UDP, both ways (a browser
+ * in a network namespace; nftables drops everything). The server's heartbeat may close the
+ * signaling socket meanwhile; the page must resume the same membership without a reload, nobody
+ * sees a leave, and video flows again both ways.
+ */
+describe('a participant whose network drops for 5 s', () => {
+  const link = useBrowserBehindALink([FAKE_CAMERA_15_FPS], [FAKE_CAMERA_15_FPS]);
+
+  it('stays in the meeting, and video flows again both ways', async () => {
+    const { host, server, local, remote, origin } = link();
+    const { page: away } = await newPage(remote, origin);
+    await joinThroughUi(away, `${origin}/drop-room`, 'Away');
+    const { page: staying } = await newPage(local, server.url);
+    await joinThroughUi(staying, `${server.url}/drop-room`, 'Staying');
+    for (const page of [away, staying]) await expectLiveVideos(page, 1, 20_000);
+    // A marker that a reload would wipe.
+    await away.evaluate(() => {
+      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+    });
+    await watchForLeaves(staying);
+
+    host.setLoss(100, 'all');
+    await new Promise((r) => setTimeout(r, DROP_SECONDS * 1000));
+    host.setLoss(0);
+    const restoredAt = Date.now();
+
+    const [awaySeconds, stayingSeconds] = await Promise.all([
+      secondsToNextFrames(away, restoredAt),
+      secondsToNextFrames(staying, restoredAt),
+    ]);
+    console.log(
+      `network dropped for ${DROP_SECONDS} s: first frames ${awaySeconds.toFixed(2)} s (at the dropped side) and ${stayingSeconds.toFixed(2)} s (at the other) after it came back`,
+    );
+    await expect.poll(() => away.locator('[data-status]').getAttribute('data-status'), { timeout: 15_000 }).toBe('joined');
+    expect(await away.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await staying.evaluate(() => (window as unknown as { sawLeave: boolean }).sawLeave)).toBe(false);
+    for (const page of [away, staying]) {
+      await expectLiveVideos(page, 1);
+      expect(await page.locator('.tile').count()).toBe(2);
+    }
+  });
+});
