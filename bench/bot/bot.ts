@@ -1,5 +1,5 @@
-import type { ServerMessage, TrackSlot } from '@sotto/protocol';
-import { PROTOCOL_VERSION, parseServerMessage } from '@sotto/protocol';
+import type { ClientRequest, ResultOf, ServerMessage, TrackSlot } from '@sotto/protocol';
+import { PROTOCOL_VERSION, parseServerMessage, RequestCorrelator } from '@sotto/protocol';
 import type { PeerConnection, Track } from 'node-datachannel';
 import nodeDataChannel from 'node-datachannel';
 import WebSocket from 'ws';
@@ -90,11 +90,10 @@ export class Bot {
   /** Receiver reports the SFU sent about our published streams. */
   receiverReports = 0;
   readonly #ws: WebSocket;
-  readonly #pending = new Map<number, (m: ServerMessage) => void>();
+  readonly #requests: RequestCorrelator;
   readonly #events: ServerMessage[] = [];
   readonly #listeners = new Set<(m: ServerMessage) => void>();
   readonly #tracks: Track[] = [];
-  #nextId = 1;
   #receivePc: PeerConnection | null = null;
   #publishPc: PeerConnection | null = null;
   #timers: NodeJS.Timeout[] = [];
@@ -109,7 +108,9 @@ export class Bot {
   private constructor(ws: WebSocket, options: Required<BotOptions>) {
     this.#ws = ws;
     this.options = options;
+    this.#requests = new RequestCorrelator((frame) => ws.send(frame));
     ws.on('message', (data) => this.#onMessage(data.toString()));
+    ws.on('close', () => this.#requests.failAll(new Error('the bot socket closed')));
   }
 
   static async join(options: BotOptions): Promise<Bot> {
@@ -134,11 +135,7 @@ export class Bot {
     const bot = new Bot(ws, full);
     await bot.request({ type: 'hello', protocol: PROTOCOL_VERSION });
     bot.joinStartedAt = performance.now();
-    const joined = (await bot.request({ type: 'join', room: options.room, name: options.name })) as {
-      self: { id: string };
-      members: Array<{ id: string }>;
-      e2ee: boolean;
-    };
+    const joined = await bot.request({ type: 'join', room: options.room, name: options.name });
     bot.memberId = joined.self.id;
     if (full.e2ee && joined.e2ee) {
       // The roster in join order: everyone already there, then us.
@@ -165,16 +162,9 @@ export class Bot {
     return this.#events;
   }
 
-  /** Sends a request and resolves with its result; rejects with the error reply. */
-  request(message: Record<string, unknown>): Promise<unknown> {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, (reply) => {
-        if (reply.type === 'ok') resolve(reply.result);
-        else if (reply.type === 'error') reject(Object.assign(new Error(reply.message), { code: reply.code }));
-      });
-      this.#ws.send(JSON.stringify({ ...message, id }));
-    });
+  /** Sends a request and resolves with its validated result; rejects with a RequestError. */
+  request<R extends ClientRequest>(message: R): Promise<ResultOf<R['type']>> {
+    return this.#requests.request(message);
   }
 
   /** Resolves with the first event (past or future) that matches. */
@@ -201,11 +191,7 @@ export class Bot {
     if (!parsed.ok) throw new Error(`bot got an invalid server message: ${parsed.message}`);
     const message = parsed.message;
     if (message.type === 'ok' || message.type === 'error') {
-      const pending = message.id === null ? undefined : this.#pending.get(message.id);
-      if (pending && message.id !== null) {
-        this.#pending.delete(message.id);
-        pending(message);
-      }
+      this.#requests.settle(message);
       return;
     }
     this.#events.push(message);
@@ -319,7 +305,7 @@ export class Bot {
       for (const item of parseRtcp(packet)) if (item.type === 'nack') this.nacked.push(...item.sequences);
     });
     const offer = await localDescription(pc, () => pc.setLocalDescription('offer'));
-    const { sdp } = (await this.request({ type: 'publish', source: 'camera', sdp: offer })) as { sdp: string };
+    const { sdp } = await this.request({ type: 'publish', source: 'camera', sdp: offer });
     if (this.options.simulcast) {
       // The server must accept every layer (`a=rid:X recv`), or it would ignore some of them.
       const accepted = encodings.filter((e) => sdp.includes(`a=rid:${e.rid} recv`)).length;

@@ -1,5 +1,4 @@
 import type { P2pMode, ResumeResult } from '@sotto/protocol';
-import { JoinResult, parseResult } from '@sotto/protocol';
 import type { Reaction } from './app-messages.ts';
 import { decodeAppMessage, encodeAppMessage } from './app-messages.ts';
 import type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference-types.ts';
@@ -134,16 +133,13 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Joins the meeting over `link` and starts our media: the first join, and every fresh rejoin. */
   async #enterMeeting(link: SignalingLink): Promise<void> {
-    const result = parseResult(
-      JoinResult,
-      await link.request({
-        type: 'join',
-        room: this.options.room,
-        name: this.options.displayName,
-        ...(this.options.e2ee === false ? { e2ee: false } : {}),
-        p2p: this.#p2pChoice,
-      }),
-    );
+    const result = await link.request({
+      type: 'join',
+      room: this.options.room,
+      name: this.options.displayName,
+      ...(this.options.e2ee === false ? { e2ee: false } : {}),
+      p2p: this.#p2pChoice,
+    });
     // Before any connection exists or any media is sent: a server may not decide, for someone
     // who did not choose it, that the meeting is unencrypted.
     if (!result.e2ee && this.options.e2ee !== false) {

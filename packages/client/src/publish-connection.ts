@@ -1,5 +1,4 @@
 import type { VideoSource } from '@sotto/protocol';
-import { PublishResult, parseResult } from '@sotto/protocol';
 import { preferVp8 } from './codec-preferences.ts';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import type { SignalingRequester } from './signaling-client.ts';
@@ -57,10 +56,7 @@ export class PublishConnection {
       else early.push(e.candidate);
     };
     await pc.setLocalDescription(await pc.createOffer());
-    const result = parseResult(
-      PublishResult,
-      await signaling.request({ type: 'publish', source, sdp: pc.localDescription?.sdp ?? '' }),
-    );
+    const result = await signaling.request({ type: 'publish', source, sdp: pc.localDescription?.sdp ?? '' });
     await pc.setRemoteDescription({ type: 'answer', sdp: result.sdp });
     answered = true;
     for (const candidate of early) connection.#sendCandidate(candidate);

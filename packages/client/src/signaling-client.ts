@@ -1,6 +1,8 @@
-import type { ErrorCode, ServerMessage } from '@sotto/protocol';
-import { PROTOCOL_VERSION, parseServerMessage } from '@sotto/protocol';
+import type { ClientRequest, ResultOf, ServerMessage } from '@sotto/protocol';
+import { PROTOCOL_VERSION, parseServerMessage, RequestCorrelator, RequestError } from '@sotto/protocol';
 import { Emitter } from './emitter.ts';
+
+export { RequestError };
 
 export type ServerEvent = Exclude<ServerMessage, { type: 'ok' } | { type: 'error' }>;
 
@@ -12,35 +14,25 @@ export interface SignalingEvents {
 
 /** What the parts of a meeting need from signaling: requests (SignalingClient, SignalingLink). */
 export interface SignalingRequester {
-  request(message: Record<string, unknown> & { type: string }): Promise<unknown>;
+  request<R extends ClientRequest>(message: R): Promise<ResultOf<R['type']>>;
 }
-
-/** A request the server refused; `code` is the protocol's stable error code. */
-export class RequestError extends Error {
-  readonly code: ErrorCode;
-
-  constructor(code: ErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
-}
-
-const REQUEST_TIMEOUT_MS = 15000;
 
 /** The signaling socket: hello, requests matched to replies by id, and validated events. */
-export class SignalingClient extends Emitter<SignalingEvents> {
+export class SignalingClient extends Emitter<SignalingEvents> implements SignalingRequester {
   readonly #ws: WebSocket;
-  readonly #pending = new Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>();
-  #nextId = 1;
+  readonly #requests: RequestCorrelator;
   #closedByUs = false;
 
   private constructor(ws: WebSocket) {
     super();
     this.#ws = ws;
+    this.#requests = new RequestCorrelator((frame) => {
+      if (ws.readyState !== WebSocket.OPEN) throw new Error('not connected to the server');
+      ws.send(frame);
+    });
     ws.onmessage = (e) => this.#onMessage(e.data);
     ws.onclose = (e) => {
-      for (const { reject } of this.#pending.values()) reject(new Error('the connection to the server closed'));
-      this.#pending.clear();
+      this.#requests.failAll(new Error('the connection to the server closed'));
       if (!this.#closedByUs) this.emit('closed', { code: e.code, reason: e.reason });
     };
   }
@@ -57,32 +49,9 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     return client;
   }
 
-  /** Sends a request and resolves with the reply's `result`, or rejects with a RequestError. */
-  request(message: Record<string, unknown> & { type: string }): Promise<unknown> {
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#pending.delete(id);
-        reject(new Error(`the server did not answer ${message.type}`));
-      }, REQUEST_TIMEOUT_MS);
-      this.#pending.set(id, {
-        resolve: (r) => {
-          clearTimeout(timer);
-          resolve(r);
-        },
-        reject: (e) => {
-          clearTimeout(timer);
-          reject(e);
-        },
-      });
-      if (this.#ws.readyState !== WebSocket.OPEN) {
-        this.#pending.delete(id);
-        clearTimeout(timer);
-        reject(new Error('not connected to the server'));
-        return;
-      }
-      this.#ws.send(JSON.stringify({ ...message, id }));
-    });
+  /** Sends a request and resolves with the reply's validated `result`, or rejects with a RequestError. */
+  request<R extends ClientRequest>(message: R): Promise<ResultOf<R['type']>> {
+    return this.#requests.request(message);
   }
 
   #onMessage(data: unknown): void {
@@ -94,14 +63,9 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     }
     const message = parsed.message;
     if (message.type === 'ok' || message.type === 'error') {
-      const pending = message.id === null ? undefined : this.#pending.get(message.id);
-      if (!pending) {
-        if (message.type === 'error') console.warn(`server error: ${message.code}: ${message.message}`);
-        return;
+      if (!this.#requests.settle(message) && message.type === 'error') {
+        console.warn(`server error: ${message.code}: ${message.message}`);
       }
-      this.#pending.delete(message.id as number);
-      if (message.type === 'ok') pending.resolve(message.result);
-      else pending.reject(new RequestError(message.code, message.message));
       return;
     }
     this.emit('event', message);

@@ -1,7 +1,6 @@
-import type { ResumeResult } from '@sotto/protocol';
-import { parseResult, ResumeResult as ResumeResultSchema } from '@sotto/protocol';
+import type { ClientRequest, ResultOf, ResumeResult } from '@sotto/protocol';
 import { Emitter } from './emitter.ts';
-import type { ServerEvent } from './signaling-client.ts';
+import type { ServerEvent, SignalingRequester } from './signaling-client.ts';
 import { RequestError, SignalingClient } from './signaling-client.ts';
 
 /** How long the link keeps trying to get a socket back before it gives up. */
@@ -26,7 +25,7 @@ export interface SignalingLinkEvents {
  * socket is current. When the socket drops without our asking, the link opens a new one and
  * resumes the membership with the join's resume token; requests made meanwhile wait for it.
  */
-export class SignalingLink extends Emitter<SignalingLinkEvents> {
+export class SignalingLink extends Emitter<SignalingLinkEvents> implements SignalingRequester {
   readonly #url: string;
   #client: SignalingClient | null;
   #resumeToken: string | null = null;
@@ -54,7 +53,7 @@ export class SignalingLink extends Emitter<SignalingLinkEvents> {
   }
 
   /** Sends a request on the current socket, waiting for one while the link reconnects. */
-  async request(message: Record<string, unknown> & { type: string }): Promise<unknown> {
+  async request<R extends ClientRequest>(message: R): Promise<ResultOf<R['type']>> {
     if (!this.#client && this.#reconnecting) await this.#reconnecting;
     if (!this.#client) throw new Error('not connected to the server');
     return this.#client.request(message);
@@ -104,7 +103,7 @@ export class SignalingLink extends Emitter<SignalingLinkEvents> {
       let resumed: ResumeResult | null = null;
       if (token) {
         try {
-          resumed = parseResult(ResumeResultSchema, await client.request({ type: 'resume', token }));
+          resumed = await client.request({ type: 'resume', token });
         } catch (error) {
           if (!(error instanceof RequestError)) {
             client.close();

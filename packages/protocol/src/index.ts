@@ -6,4 +6,5 @@ export * from './mls-messages.ts';
 export * from './p2p-messages.ts';
 export * from './parse.ts';
 export * from './relay-only.ts';
+export * from './requests.ts';
 export * from './server-messages.ts';

@@ -1,4 +1,4 @@
-import type { ServerMessage } from '@sotto/protocol';
+import type { RequestOf, ServerMessage } from '@sotto/protocol';
 import { Emitter } from '../emitter.ts';
 import { safeFromBase64, toBase64 } from './base64.ts';
 import { allowedTask, commitRefusal, groupRefusal } from './membership-rules.ts';
@@ -7,19 +7,7 @@ import { CommitRefused, epochOf, keyPackageLeaf, PendingMember, SigningKey } fro
 import { SFRAME_EXPORTER_LABEL, SFRAME_EXPORTER_LENGTH } from './mls-sframe-keys.ts';
 
 /** The MLS requests a member sends to the delivery service (see packages/protocol mls-messages). */
-export type MlsRequest =
-  | { type: 'mls-key-package'; keyPackage: string }
-  | { type: 'mls-create' }
-  | {
-      type: 'mls-commit';
-      epoch: number;
-      commit?: string;
-      welcome?: string;
-      added: string[];
-      removed: string[];
-      refused?: string[];
-    }
-  | { type: 'relay'; payload: string };
+export type MlsRequest = RequestOf<'mls-key-package' | 'mls-create' | 'mls-commit' | 'relay'>;
 
 /** Everything the media layer needs from one epoch. */
 export interface EpochKeys {
