@@ -85,7 +85,7 @@ export class HostileParticipant {
     const lost = Array.from({ length: 64 }, (_, i) => (stream.lastSequence - 63 + i) & 0xffff);
     this.stats.nackedSequences += lost.length;
     this.#send(slot.mid, buildNack(1, stream.ssrc, lost));
-    this.#send(slot.mid, largestFeedback(this.#feedbackCount++ & 0xff, stream.lastSequence));
+    this.#send(slot.mid, largestFeedback(this.#feedbackCount++ & 0xff, stream.lastSequence, stream.ssrc));
     this.stats.feedbackEntries += MAX_FEEDBACK_PACKETS;
     this.#send(slot.mid, buildPli(1, stream.ssrc));
   }
@@ -110,13 +110,14 @@ export class HostileParticipant {
  * A transport-cc feedback (draft-holmer-rmcat-transport-wide-cc-extensions-01 §3.1) that
  * reports MAX_FEEDBACK_PACKETS packets as not received with a single run-length chunk: 24 bytes.
  */
-function largestFeedback(feedbackCount: number, baseSequence: number): Buffer {
+function largestFeedback(feedbackCount: number, baseSequence: number, mediaSsrc: number): Buffer {
   const b = Buffer.alloc(24);
   b[0] = 0x80 | 15;
   b[1] = 205;
   b.writeUInt16BE(24 / 4 - 1, 2);
   b.writeUInt32BE(1, 4);
-  b.writeUInt32BE(0, 8);
+  // Like Chrome's, about one of the streams it receives (the engine hands RTCP to tracks by SSRC).
+  b.writeUInt32BE(mediaSsrc >>> 0, 8);
   b.writeUInt16BE(baseSequence & 0xffff, 12);
   b.writeUInt16BE(MAX_FEEDBACK_PACKETS, 14);
   b[19] = feedbackCount;

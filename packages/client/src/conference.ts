@@ -9,10 +9,10 @@ import { encodedTransformApi } from './e2ee/media-encryption.ts';
 import type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 import { Emitter } from './emitter.ts';
 import { ConferenceError, e2eeRefusal, toConferenceError } from './errors.ts';
+import { BRIDGE_ICE_SERVERS, LocalMedia } from './local-media.ts';
 import type { MediaPathInfo } from './media-path.ts';
 import { MediaPathSwitch } from './media-path.ts';
 import type { RemoteParticipant } from './participant.ts';
-import { PublishConnection } from './publish-connection.ts';
 import type { RemoteSlot } from './receive-connection.ts';
 import { ReceiveConnection } from './receive-connection.ts';
 import { Roster } from './roster.ts';
@@ -35,9 +35,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   /** A fresh join in progress after the server let go of us (or restarted). */
   #rejoining: Promise<void> | null = null;
   #receive: ReceiveConnection | null = null;
-  #camera: PublishConnection | null = null;
-  #cameraTrack: MediaStreamTrack | null = null;
-  #microphoneTrack: MediaStreamTrack | null = null;
+  readonly #local = new LocalMedia();
   readonly #roster = new Roster();
   #selfId: string | null = null;
   #dominantSpeaker: string | null = null;
@@ -102,21 +100,26 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Internal peer connections, for diagnostics (stats pages, tests). */
   get peerConnections(): RTCPeerConnection[] {
-    return [this.#receive?.pc, this.#camera?.pc, this.#path?.peerConnection ?? undefined].filter(
+    return [this.#receive?.pc, this.#local.cameraConnection?.pc, this.#path?.peerConnection ?? undefined].filter(
       (pc): pc is RTCPeerConnection => pc !== undefined,
     );
   }
 
+  /**
+   * Joins the meeting. Rejects with a ConferenceError; with code `left` when `leave()` was called
+   * before it completed (everything it had started is closed by then).
+   */
   async join(options: JoinOptions = {}): Promise<void> {
     if (this.#state !== 'idle') throw new Error('join() can be called once');
     this.#state = 'joining';
-    this.#microphoneTrack = options.microphone ?? null;
-    this.#cameraTrack = options.camera ?? null;
-    const base = new URL(this.options.serverUrl ?? location.origin);
-    base.protocol = base.protocol === 'https:' ? 'wss:' : 'ws:';
-    base.pathname = '/ws';
+    await this.#local.set('microphone', options.microphone ?? null);
+    await this.#local.set('camera', options.camera ?? null);
     try {
-      const link = await SignalingLink.connect(base.toString());
+      const link = await SignalingLink.connect(this.options.serverUrl ?? location.origin);
+      if (this.#hasLeft()) {
+        link.close();
+        throw LEFT_DURING_JOIN;
+      }
       this.#signaling = link;
       link.on('event', (event) => this.#onEvent(event));
       link.on('reconnecting', () => this.#setState('reconnecting'));
@@ -125,9 +128,10 @@ export class Conference extends Emitter<ConferenceEvents> {
       link.on('lost', () => this.#disconnect(new ConferenceError('connection-lost', 'the connection to the server was lost')));
       await this.#enterMeeting(link);
     } catch (error) {
+      const left = this.#hasLeft();
       this.#cleanup();
-      this.#state = 'disconnected';
-      throw toConferenceError(error);
+      if (!left) this.#state = 'disconnected';
+      throw left ? LEFT_DURING_JOIN : toConferenceError(error);
     }
   }
 
@@ -146,22 +150,25 @@ export class Conference extends Emitter<ConferenceEvents> {
       link.request({ type: 'leave' }).catch(() => {});
       throw e2eeRefusal('e2ee-downgrade');
     }
+    if (this.#signaling !== link) throw LEFT_DURING_JOIN;
     link.resumeToken = result.resumeToken;
     this.#selfId = result.self.id;
     this.#roster.start(result.self.id, result.members);
+    // Everyone already here, once and before any update about them (updates may follow at once).
+    for (const participant of this.#roster.participants.values()) this.emit('participant-joined', participant);
     if (result.e2ee) this.#startE2ee(link, result.self.id);
     const encryption = this.#e2ee?.media ?? null;
-    this.#receive = new ReceiveConnection(link, this.#microphoneTrack, BRIDGE_ICE_SERVERS, encryption);
+    this.#receive = new ReceiveConnection(link, this.#local.track('microphone'), BRIDGE_ICE_SERVERS, encryption);
     this.#receive.on('slots', (slots) => this.#applySlots(slots));
     this.#startMediaPath(link, this.#receive, encryption);
     // A dead media connection: leave and join again, with fresh connections.
     this.#receive.on('failed', () => this.#rejoin({ leaveFirst: true }));
     this.#setState('joined');
-    if (!this.#microphoneTrack) this.#sendMute('audio', true);
-    if (this.#cameraTrack)
-      this.#camera = await PublishConnection.open(link, 'camera', this.#cameraTrack, BRIDGE_ICE_SERVERS, encryption);
-    else this.#sendMute('video', true);
-    for (const participant of this.#roster.participants.values()) this.emit('participant-joined', participant);
+    if (!this.#local.track('microphone')) this.#sendMute('audio', true);
+    if (!this.#local.track('camera')) this.#sendMute('video', true);
+    await this.#local.attachBridge({ signaling: link, receive: this.#receive, encryption });
+    // leave() (or a rejoin) meanwhile: the camera's connection belongs to no meeting any more.
+    if (this.#signaling !== link || this.#receive === null) throw LEFT_DURING_JOIN;
   }
 
   /**
@@ -223,6 +230,11 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#dominantSpeaker = null;
   }
 
+  /** A method, not a comparison in place: TypeScript would narrow `#state` across the awaits. */
+  #hasLeft(): boolean {
+    return this.#state === 'left';
+  }
+
   #setState(state: ConferenceState): void {
     if (this.#state === state) return;
     this.#state = state;
@@ -231,23 +243,13 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Sends `track` as our microphone, or stops sending audio (null). Others see the mute state. */
   async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
-    this.#microphoneTrack = track;
-    if (!this.#path?.bridgePaused) await this.#receive?.setMicrophone(track);
-    await this.#path?.replaceTrack('audio', track);
+    await this.#local.set('microphone', track);
     this.#sendMute('audio', track === null);
   }
 
   /** Sends `track` as our camera, or stops sending video (null). Others see the mute state. */
   async setCamera(track: MediaStreamTrack | null): Promise<void> {
-    this.#cameraTrack = track;
-    if (this.#state !== 'joined' || !this.#signaling) return;
-    if (track && !this.#camera) {
-      const encryption = this.#e2ee?.media ?? null;
-      this.#camera = await PublishConnection.open(this.#signaling, 'camera', track, BRIDGE_ICE_SERVERS, encryption);
-      if (this.#path?.bridgePaused) await this.#camera.replaceTrack(null);
-    } else if (!this.#path?.bridgePaused) await this.#camera?.replaceTrack(track);
-    // Peer to peer too: a camera switched off must stop going to the peer as well.
-    await this.#path?.replaceTrack('video', track);
+    await this.#local.set('camera', track);
     this.#sendMute('video', track === null);
   }
 
@@ -268,12 +270,20 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#signaling?.request({ type: 'pin', memberIds: participantIds.slice(0, 16) }).catch(() => {});
   }
 
-  /** Leaves the meeting and closes every connection. Local tracks are left to the caller. */
-  leave(): void {
+  /**
+   * Leaves the meeting and closes every connection; resolves once the server has our goodbye (or
+   * could not be told). Local tracks are left to the caller. A `join()` still running rejects
+   * with code `left`.
+   */
+  async leave(): Promise<void> {
     if (this.#state === 'left') return;
-    this.#signaling?.request({ type: 'leave' }).catch(() => {});
+    const link = this.#signaling;
+    const goodbye = link?.request({ type: 'leave' }).catch(() => {});
+    this.#signaling = null;
     this.#cleanup();
-    this.#state = 'left';
+    this.#setState('left');
+    await goodbye;
+    link?.close();
   }
 
   #startMediaPath(signaling: SignalingRequester, receive: ReceiveConnection, encryption: E2eeSession['media'] | null): void {
@@ -283,12 +293,9 @@ export class Conference extends Emitter<ConferenceEvents> {
         receive,
         choice: this.#p2pChoice,
         encryption,
-        microphone: () => this.#microphoneTrack,
-        camera: () => this.#cameraTrack,
-        pauseBridge: async (paused) => {
-          await this.#receive?.setMicrophone(paused ? null : this.#microphoneTrack);
-          await this.#camera?.replaceTrack(paused ? null : this.#cameraTrack);
-        },
+        microphone: () => this.#local.track('microphone'),
+        camera: () => this.#local.track('camera'),
+        pauseBridge: (paused) => this.#local.pauseBridge(paused),
         usePeerTracks: (peerId, tracks) => {
           this.#peerTracks = tracks ? { peerId, ...tracks } : null;
           if (tracks) this.#update(peerId, { audioTrack: tracks.audio, cameraTrack: tracks.video });
@@ -298,6 +305,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       this.#serverHost(),
     );
     this.#path = path;
+    this.#local.setPeer(path);
     path.on('changed', (info) => this.emit('media-path', info));
   }
 
@@ -367,7 +375,7 @@ export class Conference extends Emitter<ConferenceEvents> {
         this.#receive?.handleCandidate(event.candidate, event.mid);
         return;
       case 'layers':
-        if (event.source === 'camera') this.#camera?.setActiveLayers(event.active).catch(() => {});
+        if (event.source === 'camera') this.#local.cameraConnection?.setActiveLayers(event.active).catch(() => {});
         return;
       case 'speaker':
         this.#dominantSpeaker = event.memberId;
@@ -398,14 +406,9 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   #applySlots(slots: RemoteSlot[]): void {
     this.#slots = slots;
-    for (const participant of this.#roster.participants.values()) {
-      // While peer to peer, the peer's media comes from that connection, not from bridge slots.
-      if (participant.id === this.#peerTracks?.peerId) continue;
-      const audio = slots.find((s) => s.memberId === participant.id && s.source === 'microphone')?.track ?? null;
-      const camera = slots.find((s) => s.memberId === participant.id && s.source === 'camera')?.track ?? null;
-      if (audio !== participant.audioTrack || camera !== participant.cameraTrack) {
-        this.#update(participant.id, { audioTrack: audio, cameraTrack: camera });
-      }
+    // While peer to peer, the peer's media comes from that connection, not from bridge slots.
+    for (const participant of this.#roster.applySlots(slots, this.#peerTracks?.peerId ?? null)) {
+      this.emit('participant-updated', participant);
     }
   }
 
@@ -432,15 +435,14 @@ export class Conference extends Emitter<ConferenceEvents> {
   #closeMediaAndKeys(): void {
     this.#path?.close();
     this.#path = null;
+    this.#local.setPeer(null);
     this.#peerTracks = null;
     this.#e2ee?.close();
     this.#e2ee = null;
-    this.#camera?.close();
-    this.#camera = null;
+    this.#local.detachBridge();
     this.#receive?.close();
     this.#receive = null;
   }
 }
 
-/** The bridge is reached on the server's own candidates; TURN is only for peer to peer. */
-const BRIDGE_ICE_SERVERS: RTCIceServer[] = [];
+const LEFT_DURING_JOIN = new ConferenceError('left', 'left the meeting before joining completed');

@@ -18,7 +18,9 @@ export type ConferenceErrorCode =
   /** The server said the meeting is not end-to-end encrypted, and we did not choose that. */
   | 'e2ee-downgrade'
   /** The server no longer holds us in the meeting (see the message for why). */
-  | 'removed';
+  | 'removed'
+  /** `leave()` was called before `join()` completed. */
+  | 'left';
 
 export class ConferenceError extends Error {
   readonly code: ConferenceErrorCode;

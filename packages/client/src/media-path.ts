@@ -92,10 +92,6 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
     await this.#p2p?.replaceTrack(kind, track);
   }
 
-  get bridgePaused(): boolean {
-    return this.#switched;
-  }
-
   close(): void {
     this.#closed = true;
     this.#p2p?.close();

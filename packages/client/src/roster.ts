@@ -1,6 +1,7 @@
 import type { MemberInfo } from '@sotto/protocol';
 import type { RemoteParticipant } from './participant.ts';
 import { participantFromInfo } from './participant.ts';
+import type { RemoteSlot } from './receive-connection.ts';
 
 /**
  * Who is in the meeting as the server announced it: the other participants' snapshots, and
@@ -52,6 +53,23 @@ export class Roster {
     const next = { ...current, ...changes };
     this.#participants.set(id, next);
     return next;
+  }
+
+  /**
+   * The bridge's slots now: each participant's tracks from them, except `exceptId` (whose media
+   * comes peer to peer). Returns the participants whose tracks changed, updated.
+   */
+  applySlots(slots: readonly RemoteSlot[], exceptId: string | null): RemoteParticipant[] {
+    const changed: RemoteParticipant[] = [];
+    for (const participant of [...this.#participants.values()]) {
+      if (participant.id === exceptId) continue;
+      const track = (source: string) => slots.find((s) => s.memberId === participant.id && s.source === source)?.track ?? null;
+      const audioTrack = track('microphone');
+      const cameraTrack = track('camera');
+      if (audioTrack === participant.audioTrack && cameraTrack === participant.cameraTrack) continue;
+      changed.push(this.update(participant.id, { audioTrack, cameraTrack }) as RemoteParticipant);
+    }
+    return changed;
   }
 
   /** After a resume: the server's full list (ourselves included, join order) wins. */

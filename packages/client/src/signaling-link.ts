@@ -39,8 +39,12 @@ export class SignalingLink extends Emitter<SignalingLinkEvents> implements Signa
     this.#watch(client);
   }
 
-  static async connect(url: string): Promise<SignalingLink> {
-    return new SignalingLink(url, await SignalingClient.connect(url));
+  /** Connects to the signaling of the server at `serverUrl` (its http: or https: base URL). */
+  static async connect(serverUrl: string): Promise<SignalingLink> {
+    const url = new URL(serverUrl);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.pathname = '/ws';
+    return new SignalingLink(url.toString(), await SignalingClient.connect(url.toString()));
   }
 
   /** The token of our current membership (from the join reply); null: nothing to resume. */

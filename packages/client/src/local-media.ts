@@ -1,0 +1,120 @@
+import type { MediaEncryption } from './e2ee/media-encryption.ts';
+import { PublishConnection } from './publish-connection.ts';
+import type { ReceiveConnection } from './receive-connection.ts';
+import type { SignalingRequester } from './signaling-client.ts';
+
+/** One of our own media sources. */
+export type LocalSource = 'microphone' | 'camera';
+
+/** Whatever sends our media to the peer while peer to peer (the media-path switch). */
+export interface PeerSenders {
+  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void>;
+}
+
+/** The bridge connections of one membership. */
+export interface BridgeSenders {
+  signaling: SignalingRequester;
+  /** Carries the microphone (its first transceiver) as well as everything we receive. */
+  receive: ReceiveConnection;
+  encryption: MediaEncryption | null;
+}
+
+/** The bridge is reached on the server's own candidates; TURN is only for peer to peer. */
+const BRIDGE_ICE_SERVERS: RTCIceServer[] = [];
+
+const KIND: Record<LocalSource, 'audio' | 'video'> = { microphone: 'audio', camera: 'video' };
+
+/**
+ * Our own media and where it goes — the one place that rule lives: each source's track goes to
+ * the bridge (the microphone on the receive connection, the camera on its own publish connection)
+ * unless the bridge is paused for peer to peer, and to the peer while there is one.
+ */
+export class LocalMedia {
+  readonly #tracks: Record<LocalSource, MediaStreamTrack | null> = { microphone: null, camera: null };
+  #bridge: BridgeSenders | null = null;
+  #camera: PublishConnection | null = null;
+  /** An open of the camera's publish connection in progress (one at a time). */
+  #opening: Promise<void> | null = null;
+  #peer: PeerSenders | null = null;
+  #bridgePaused = false;
+
+  /** The track a source sends (null: off). */
+  track(source: LocalSource): MediaStreamTrack | null {
+    return this.#tracks[source];
+  }
+
+  /** The camera's publish connection on the bridge, if open (layers, diagnostics). */
+  get cameraConnection(): PublishConnection | null {
+    return this.#camera;
+  }
+
+  /** Sets a source's track (null: off) and sends it wherever our media goes now. */
+  async set(source: LocalSource, track: MediaStreamTrack | null): Promise<void> {
+    this.#tracks[source] = track;
+    await this.#sendToBridge(source);
+    // Peer to peer too: a camera switched off must stop going to the peer as well.
+    await this.#peer?.replaceTrack(KIND[source], track);
+  }
+
+  /**
+   * A membership's bridge connections: the microphone goes on the receive connection (it was
+   * created with `track('microphone')`), the camera gets its publish connection.
+   */
+  async attachBridge(bridge: BridgeSenders): Promise<void> {
+    this.#bridge = bridge;
+    await this.#sendToBridge('camera');
+  }
+
+  /** The membership ended: its publish connections close (the receive connection is the caller's). */
+  detachBridge(): void {
+    this.#bridge = null;
+    this.#camera?.close();
+    this.#camera = null;
+    this.#bridgePaused = false;
+  }
+
+  /** Peer to peer started (senders) or ended (null). */
+  setPeer(peer: PeerSenders | null): void {
+    this.#peer = peer;
+  }
+
+  /** Stop (true) or resume (false) sending to the bridge while media goes peer to peer; its connections stay up. */
+  async pauseBridge(paused: boolean): Promise<void> {
+    this.#bridgePaused = paused;
+    await this.#sendToBridge('microphone');
+    await this.#sendToBridge('camera');
+  }
+
+  async #sendToBridge(source: LocalSource): Promise<void> {
+    const bridge = this.#bridge;
+    if (!bridge) return;
+    const track = this.#bridgePaused ? null : this.#tracks[source];
+    if (source === 'microphone') {
+      await bridge.receive.setMicrophone(track);
+      return;
+    }
+    if (this.#camera) {
+      await this.#camera.replaceTrack(track);
+      return;
+    }
+    if (!track) return;
+    // The first camera track of this membership opens its publish connection.
+    this.#opening ??= PublishConnection.open(bridge.signaling, 'camera', track, BRIDGE_ICE_SERVERS, bridge.encryption)
+      .then((camera) => {
+        if (this.#bridge !== bridge) {
+          camera.close(); // the membership ended meanwhile
+          return;
+        }
+        this.#camera = camera;
+      })
+      .finally(() => {
+        this.#opening = null;
+      });
+    await this.#opening;
+    // The track may have changed (or the bridge paused) while the connection opened.
+    const opened = this.cameraConnection;
+    if (opened && this.#bridge === bridge) await opened.replaceTrack(this.#bridgePaused ? null : this.#tracks.camera);
+  }
+}
+
+export { BRIDGE_ICE_SERVERS };
