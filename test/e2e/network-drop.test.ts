@@ -33,9 +33,16 @@ describe('a participant whose network drops for 5 s', () => {
     const { page: staying } = await newPage(local, server.url);
     await joinThroughUi(staying, `${server.url}/drop-room`, 'Staying');
     for (const page of [away, staying]) await expectLiveVideos(page, 1, 20_000);
-    // A marker that a reload would wipe.
+    // A marker that a reload would wipe, and the states the conference went through.
     await away.evaluate(() => {
-      (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      const w = window as unknown as {
+        notReloaded: boolean;
+        states: string[];
+        sottoConference: { on(e: string, f: (s: string) => void): void };
+      };
+      w.notReloaded = true;
+      w.states = [];
+      w.sottoConference.on('state', (state) => w.states.push(state));
     });
     await watchForLeaves(staying);
 
@@ -48,8 +55,9 @@ describe('a participant whose network drops for 5 s', () => {
       secondsToNextFrames(away, restoredAt),
       secondsToNextFrames(staying, restoredAt),
     ]);
+    const states = await away.evaluate(() => (window as unknown as { states: string[] }).states);
     console.log(
-      `network dropped for ${DROP_SECONDS} s: first frames ${awaySeconds.toFixed(2)} s (at the dropped side) and ${stayingSeconds.toFixed(2)} s (at the other) after it came back`,
+      `network dropped for ${DROP_SECONDS} s: first frames ${awaySeconds.toFixed(2)} s (at the dropped side) and ${stayingSeconds.toFixed(2)} s (at the other) after it came back; the dropped side's states: ${states.join(' → ') || 'joined throughout'}`,
     );
     await expect.poll(() => away.locator('[data-status]').getAttribute('data-status'), { timeout: 15_000 }).toBe('joined');
     expect(await away.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);

@@ -77,23 +77,11 @@ export class TestHost {
     }
     if (percent <= 0) return;
     nft('add', 'table', 'inet', 'sotto_loss');
+    // nftables compares with < on 0–99: 100% is an unconditional drop.
+    const sample = percent >= 100 ? [] : ['numgen', 'random', 'mod', '100', '<', String(percent)];
     for (const hook of ['input', 'output']) {
       nft('add', 'chain', 'inet', 'sotto_loss', hook, `{ type filter hook ${hook} priority 0; }`);
-      nft(
-        'add',
-        'rule',
-        'inet',
-        'sotto_loss',
-        hook,
-        ...(traffic === 'udp' ? ['meta', 'l4proto', 'udp'] : []),
-        'numgen',
-        'random',
-        'mod',
-        '100',
-        '<',
-        String(percent),
-        'drop',
-      );
+      nft('add', 'rule', 'inet', 'sotto_loss', hook, ...(traffic === 'udp' ? ['meta', 'l4proto', 'udp'] : []), ...sample, 'drop');
     }
   }
 
