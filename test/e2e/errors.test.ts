@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { RECONNECT_DEADLINE_MS } from '../../packages/client/src/signaling-link.ts';
 import { joinThroughUi, newPage } from '../support/browser.ts';
 import { useServerAndBrowser } from '../support/environment.ts';
 
@@ -48,8 +49,11 @@ describe('clear messages when things go wrong', () => {
     const { page } = await newPage(env.browser, env.server.url);
     await joinThroughUi(page, `${env.server.url}/lost-room`, 'Lonely');
     await env.server.close();
+    // First the SDK tries to get back in (a restart is the usual reason a server goes away)…
+    await page.locator('[data-status="reconnecting"]').waitFor({ timeout: 5_000 });
+    // …and once the link's deadline has passed without a server, it says so.
     await expect
-      .poll(() => page.getByRole('alert').textContent(), { timeout: 10_000 })
+      .poll(() => page.getByRole('alert').textContent(), { timeout: RECONNECT_DEADLINE_MS + 10_000 })
       .toContain('connection to the server was lost');
     await page.getByRole('button', { name: 'Rejoin' }).waitFor();
   });

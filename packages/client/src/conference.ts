@@ -8,21 +8,18 @@ import { E2EE_OFF, E2eeSession } from './e2ee/e2ee-session.ts';
 import { encodedTransformApi } from './e2ee/media-encryption.ts';
 import type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 import { Emitter } from './emitter.ts';
-import { ConferenceError, e2eeRefusal, toConferenceError } from './errors.ts';
+import { ConferenceError, e2eeRefusal, LEFT_DURING_JOIN, MEMBERSHIP_ENDED, toConferenceError } from './errors.ts';
 import { BRIDGE_ICE_SERVERS, LocalMedia } from './local-media.ts';
 import type { MediaPathInfo } from './media-path.ts';
 import { MediaPathSwitch } from './media-path.ts';
 import type { RemoteParticipant } from './participant.ts';
 import type { RemoteSlot } from './receive-connection.ts';
 import { ReceiveConnection } from './receive-connection.ts';
+import { keepTrying } from './rejoin-loop.ts';
 import { Roster } from './roster.ts';
 import type { ServerEvent, SignalingRequester } from './signaling-client.ts';
-import { RequestError } from './signaling-client.ts';
 import { SignalingLink } from './signaling-link.ts';
 import { ViewReporter } from './view-reporter.ts';
-
-/** How long a fresh rejoin (after the server let us go or restarted) may keep trying. */
-const REJOIN_DEADLINE_MS = 60_000;
 
 /**
  * A meeting from the browser's side: the SDK's public entry point. The UI (or any other app)
@@ -34,6 +31,8 @@ export class Conference extends Emitter<ConferenceEvents> {
   #signaling: SignalingLink | null = null;
   /** A fresh join in progress after the server let go of us (or restarted). */
   #rejoining: Promise<void> | null = null;
+  /** Counts memberships (a fresh rejoin is a new one), so a step of an old one knows it is stale. */
+  #membership = 0;
   #receive: ReceiveConnection | null = null;
   readonly #local = new LocalMedia();
   readonly #roster = new Roster();
@@ -128,6 +127,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       link.on('lost', () => this.#disconnect(new ConferenceError('connection-lost', 'the connection to the server was lost')));
       await this.#enterMeeting(link);
     } catch (error) {
+      if (error === MEMBERSHIP_ENDED && this.#rejoining) return;
       const left = this.#hasLeft();
       this.#cleanup();
       if (!left) this.#state = 'disconnected';
@@ -166,9 +166,15 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#setState('joined');
     if (!this.#local.track('microphone')) this.#sendMute('audio', true);
     if (!this.#local.track('camera')) this.#sendMute('video', true);
-    await this.#local.attachBridge({ signaling: link, receive: this.#receive, encryption });
-    // leave() (or a rejoin) meanwhile: the camera's connection belongs to no meeting any more.
-    if (this.#signaling !== link || this.#receive === null) throw LEFT_DURING_JOIN;
+    const membership = this.#membership;
+    try {
+      await this.#local.attachBridge({ signaling: link, receive: this.#receive, encryption });
+    } catch (error) {
+      if (this.#membership === membership && this.#signaling === link) throw error;
+    }
+    if (this.#signaling !== link) throw LEFT_DURING_JOIN;
+    // The server let go of this membership while the camera connected: a rejoin owns the meeting now.
+    if (this.#membership !== membership) throw MEMBERSHIP_ENDED;
   }
 
   /**
@@ -197,20 +203,14 @@ export class Conference extends Emitter<ConferenceEvents> {
       const link = this.#signaling;
       if (leaveFirst) await link?.request({ type: 'leave' }).catch(() => {});
       this.#leaveMeetingLocally();
-      const deadline = performance.now() + REJOIN_DEADLINE_MS;
-      while (link && this.#signaling === link && performance.now() < deadline) {
-        try {
-          await link.ready();
-          await this.#enterMeeting(link);
-          return;
-        } catch (error) {
-          const refused = error instanceof RequestError && error.code !== 'server-busy';
-          if (refused || error instanceof ConferenceError) throw error;
-          this.#leaveMeetingLocally();
-          await new Promise((r) => setTimeout(r, 1000));
-        }
-      }
-      throw new ConferenceError('connection-lost', 'could not rejoin the meeting');
+      await keepTrying(
+        async () => {
+          await link?.ready();
+          if (link) await this.#enterMeeting(link);
+        },
+        () => this.#leaveMeetingLocally(),
+        () => link !== null && this.#signaling === link,
+      );
     })()
       .catch((error: unknown) => this.#disconnect(toConferenceError(error)))
       .finally(() => {
@@ -220,6 +220,7 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Drops everything of the current membership but the signaling link and our tracks. */
   #leaveMeetingLocally(): void {
+    this.#membership++;
     this.#closeMediaAndKeys();
     this.#slots = [];
     for (const participant of this.#roster.clear()) {
@@ -444,5 +445,3 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#receive = null;
   }
 }
-
-const LEFT_DURING_JOIN = new ConferenceError('left', 'left the meeting before joining completed');

@@ -32,6 +32,11 @@ export class ConferenceError extends Error {
   }
 }
 
+/** `join()` when `leave()` came first. */
+export const LEFT_DURING_JOIN = new ConferenceError('left', 'left the meeting before joining completed');
+/** Not a ConferenceError: a rejoin tries again after it. */
+export const MEMBERSHIP_ENDED = new Error('the server let go of this membership while it started');
+
 /** Any failure of joining as the stable ConferenceError an app switches on. */
 export function toConferenceError(error: unknown): ConferenceError {
   if (error instanceof ConferenceError) return error;

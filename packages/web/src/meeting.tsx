@@ -93,7 +93,8 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     });
     c.join({ microphone: media.microphone, camera: media.camera }).then(
       () => {
-        setStatus({ kind: 'joined' });
+        // The server may already have let go of us again (then the SDK is rejoining).
+        setStatus(c.state === 'reconnecting' ? { kind: 'reconnecting' } : { kind: 'joined' });
         setE2ee(c.e2ee);
         setPath(c.mediaPath);
         refresh();
