@@ -79,10 +79,10 @@ export class E2eeSession extends Emitter<E2eeSessionEvents> {
     this.#roster = [selfId];
     this.#keys = new KeyAgreement(selfId, request);
     this.#keys.on('epoch', (keys) => this.#onEpoch(keys));
-    this.#keys.on('message', (from, data) => {
-      const round = decodeSasMessage(data);
+    this.#keys.on('message', (from, data, privately) => {
+      const round = privately ? null : decodeSasMessage(data);
       if (round) this.#sas.receive(from, round);
-      else this.emit('data', from, data);
+      else this.emit('data', from, data, privately);
     });
     this.#keys.on('rejoining', () => this.#evaluate());
     this.#keys.on('refused', (reason) => {
@@ -106,8 +106,9 @@ export class E2eeSession extends Emitter<E2eeSessionEvents> {
 
   handle: KeyAgreement['handle'] = (event) => this.#keys.handle(event);
 
-  send(data: Uint8Array): Promise<void> {
-    return this.#keys.send(data);
+  /** Application data for everyone, or sealed for the member `to` alone (KeyAgreement.send). */
+  send(data: Uint8Array, to?: string): Promise<void> {
+    return this.#keys.send(data, to);
   }
 
   /**

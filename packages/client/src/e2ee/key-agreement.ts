@@ -5,6 +5,7 @@ import { allowedTask, commitRefusal, groupRefusal } from './membership-rules.ts'
 import type { GroupMember, MlsGroup } from './mls-group.ts';
 import { CommitRefused, epochOf, keyPackageLeaf, PendingMember, SigningKey } from './mls-group.ts';
 import { SFRAME_EXPORTER_LABEL, SFRAME_EXPORTER_LENGTH } from './mls-sframe-keys.ts';
+import { unwrapPrivate, wrapPrivate } from './sealed-message.ts';
 
 /** The MLS requests a member sends to the delivery service (see packages/protocol mls-messages). */
 export type MlsRequest = RequestOf<'mls-key-package' | 'mls-create' | 'mls-commit' | 'relay'>;
@@ -22,8 +23,11 @@ export interface EpochKeys {
 
 export interface KeyAgreementEvents {
   epoch: [EpochKeys];
-  /** Application data from another member (its MLS-authenticated id), decrypted with the group's keys. */
-  message: [string, Uint8Array];
+  /**
+   * Application data from another member (its MLS-authenticated id), decrypted with the group's
+   * keys; `privately` when it was sealed for us alone (see `send`).
+   */
+  message: [from: string, data: Uint8Array, privately: boolean];
   /** We lost the group (a commit we could not process) and are joining it again. */
   rejoining: [];
   /**
@@ -88,13 +92,24 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
     this.#enqueue(() => this.#handle(event, roster)).catch(() => {});
   }
 
-  /** Encrypts `data` for the group and relays it; the server sees only MLS ciphertext. */
-  send(data: Uint8Array): Promise<void> {
+  /**
+   * Encrypts `data` for the group and relays it; the server sees only MLS ciphertext. With `to`
+   * (a member id), the data is first sealed for that member alone and relayed only to them:
+   * neither the server nor another member could read it, even if the server passed it on.
+   */
+  send(data: Uint8Array, to?: string): Promise<void> {
     return this.#enqueue(async () => {
-      if (!this.#group) throw new Error('not in the encrypted group yet');
-      const { message, next } = await this.#group.encrypt(data);
+      const group = this.#group;
+      if (!group) throw new Error('not in the encrypted group yet');
+      let payload = data;
+      if (to !== undefined) {
+        const recipient = group.members().find((m) => m.identity === to);
+        if (!recipient) throw new Error('that participant does not hold the meeting keys yet');
+        payload = wrapPrivate(recipient.leafIndex, await group.sealFor(recipient.leafIndex, data));
+      }
+      const { message, next } = await group.encrypt(payload);
       this.#group = next;
-      await this.#request({ type: 'relay', payload: toBase64(message) });
+      await this.#request({ type: 'relay', payload: toBase64(message), ...(to === undefined ? {} : { to }) });
     });
   }
 
@@ -230,7 +245,12 @@ export class KeyAgreement extends Emitter<KeyAgreementEvents> {
     this.#group = decrypted.next;
     // The server says who sent it; MLS proves it. A message relabelled by the server is dropped.
     if (decrypted.sender.identity !== from) return;
-    this.emit('message', decrypted.sender.identity, decrypted.data);
+    const sealed = unwrapPrivate(decrypted.data);
+    if (!sealed) return void this.emit('message', from, decrypted.data, false);
+    // Sealed for someone else (a server passing private messages around): unreadable, dropped.
+    if (sealed.toLeaf !== group.ownLeafIndex) return;
+    const opened = await group.openSealed(decrypted.sender.leafIndex, decrypted.epoch, sealed.sealed).catch(() => null);
+    if (opened) this.emit('message', from, opened, true);
   }
 
   async #enter(group: MlsGroup): Promise<void> {

@@ -35,12 +35,16 @@ import {
   mlsExporter,
   processPrivateMessage,
 } from 'ts-mls';
+// RFC 9420 §5.1.3 EncryptWithLabel: HPKE to one member's leaf key, for messages only it may read.
+import { decryptWithLabel, encryptWithLabel } from 'ts-mls/crypto/hpke.js';
 // Only to learn who sent an application message: processPrivateMessage authenticates the sender
 // (the signature is checked against that leaf's key) but does not return it.
 import { decryptSenderData } from 'ts-mls/privateMessage.js';
 import { mlsCryptoProvider } from './mls-crypto-provider.ts';
+import { decodeSealed, encodeSealed, sealContext } from './sealed-message.ts';
 
 const CIPHER_SUITE = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519';
+const SEALED_LABEL = 'Sotto private message';
 const MEMBER_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const text = new TextEncoder();
 const fromText = new TextDecoder();
@@ -289,8 +293,39 @@ export class MlsGroup {
     return { message, next: new MlsGroup(result.newState) };
   }
 
+  /**
+   * Seals `data` so that only the member at leaf `to` can open it: HPKE to that leaf's encryption
+   * key, bound to this epoch and to both leaves (so nobody can pass it on as their own). Sent
+   * inside an application message, which authenticates the sender; another member who is shown
+   * the bytes cannot open them.
+   */
+  async sealFor(to: number, data: Uint8Array): Promise<Uint8Array> {
+    const node = this.#state.ratchetTree[to * 2];
+    if (node?.nodeType !== 'leaf') throw new MlsError('no member at that leaf');
+    const { hpke } = await cipherSuite();
+    const context = sealContext(this.epoch, this.ownLeafIndex, to);
+    const { enc, ct } = await encryptWithLabel(
+      await hpke.importPublicKey(node.leaf.hpkePublicKey),
+      SEALED_LABEL,
+      context,
+      data,
+      hpke,
+    );
+    return encodeSealed(enc, ct);
+  }
+
+  /** Opens what the member at leaf `from` sealed for us in `epoch` (the application message's). */
+  async openSealed(from: number, epoch: bigint, sealed: Uint8Array): Promise<Uint8Array> {
+    const own = this.#state.privatePath.privateKeys[this.ownLeafIndex * 2];
+    const parts = decodeSealed(sealed);
+    if (!own || !parts) throw new MlsError('not a sealed message for us');
+    const { hpke } = await cipherSuite();
+    const context = sealContext(epoch, from, this.ownLeafIndex);
+    return decryptWithLabel(await hpke.importPrivateKey(own), SEALED_LABEL, context, parts.enc, parts.ct, hpke);
+  }
+
   /** Decrypts application data; `sender` is the member MLS authenticated it came from. */
-  async decrypt(bytes: Uint8Array): Promise<{ data: Uint8Array; sender: GroupMember; next: MlsGroup }> {
+  async decrypt(bytes: Uint8Array): Promise<{ data: Uint8Array; sender: GroupMember; epoch: bigint; next: MlsGroup }> {
     const message = decodeOne(bytes);
     if (message.wireformat !== 'mls_private_message') throw new MlsError('expected an application message');
     const pm = message.privateMessage;
@@ -307,7 +342,7 @@ export class MlsGroup {
     if (!sender) throw new MlsError('an application message from no member');
     const result = await processPrivateMessage(state, pm, emptyPskIndex, suite);
     if (result.kind !== 'applicationMessage') throw new MlsError('expected an application message');
-    return { data: result.message, sender, next: new MlsGroup(result.newState) };
+    return { data: result.message, sender, epoch: pm.epoch, next: new MlsGroup(result.newState) };
   }
 }
 

@@ -33,7 +33,9 @@ export class Meeting {
     const member = new KeyAgreement(id, (request) => this.#request(id, request));
     this.members.set(id, member);
     member.on('epoch', (keys) => this.latest.set(id, keys));
-    member.on('message', (from, data) => this.received.push([id, from, new TextDecoder().decode(data)]));
+    member.on('message', (from, data, privately) =>
+      this.received.push([id, from, `${privately ? 'private:' : ''}${new TextDecoder().decode(data)}`]),
+    );
     member.on('refused', (reason) => this.refusals.push([id, reason]));
     this.order.push(id);
     this.announce();
@@ -89,8 +91,10 @@ export class Meeting {
         return this.ds.commit(from, request);
       case 'relay':
         this.relayed.push(request.payload);
+        // As the server does: to one member when `to` names one, else to everyone else.
         for (const id of this.members.keys()) {
-          if (id !== from) this.#deliver(id, { type: 'relay', from, payload: request.payload });
+          if (id !== from && (request.to === undefined || request.to === id))
+            this.#deliver(id, { type: 'relay', from, payload: request.payload });
         }
         return {};
     }
