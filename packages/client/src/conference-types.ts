@@ -1,5 +1,6 @@
 /** The SDK's public contract for a meeting: what an app passes in, and the events it gets. */
 import type { P2pMode } from '@sotto/protocol';
+import type { ChatMessage } from './app-channel.ts';
 import type { Reaction } from './app-messages.ts';
 import type { E2eeStatus } from './e2ee/e2ee-session.ts';
 import type { ConferenceError } from './errors.ts';
@@ -45,6 +46,11 @@ export interface ConferenceEvents {
   data: [string, Uint8Array];
   /** A participant reacted (see `react`). */
   reaction: [string, Reaction];
+  /**
+   * A chat message, ours included (as soon as it is sent). `to` is our id when it was for us
+   * alone (under E2EE: sealed for us, nobody else could read it), null when it was for everyone.
+   */
+  chat: [ChatMessage];
   /** Our media now goes another way (bridge, peer to peer direct or via relay). */
   'media-path': [MediaPathInfo];
   /**

@@ -1,6 +1,7 @@
 import type { P2pMode, ResumeResult } from '@sotto/protocol';
+import type { ChatMessage } from './app-channel.ts';
+import { AppChannel } from './app-channel.ts';
 import type { Reaction } from './app-messages.ts';
-import { decodeAppMessage, encodeAppMessage } from './app-messages.ts';
 import type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference-types.ts';
 import { safeFromBase64, toBase64 } from './e2ee/base64.ts';
 import type { E2eeStatus } from './e2ee/e2ee-session.ts';
@@ -9,9 +10,9 @@ import { encodedTransformApi } from './e2ee/media-encryption.ts';
 import type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 import { Emitter } from './emitter.ts';
 import { ConferenceError, e2eeRefusal, LEFT_DURING_JOIN, MEMBERSHIP_ENDED, toConferenceError } from './errors.ts';
-import { BRIDGE_ICE_SERVERS, LocalMedia } from './local-media.ts';
 import type { MediaPathInfo } from './media-path.ts';
 import { MediaPathSwitch } from './media-path.ts';
+import { BRIDGE_ICE_SERVERS, OutgoingMedia } from './outgoing-media.ts';
 import type { RemoteParticipant } from './participant.ts';
 import type { RemoteSlot } from './receive-connection.ts';
 import { ReceiveConnection } from './receive-connection.ts';
@@ -34,7 +35,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   /** Counts memberships (a fresh rejoin is a new one), so a step of an old one knows it is stale. */
   #membership = 0;
   #receive: ReceiveConnection | null = null;
-  readonly #local = new LocalMedia();
+  readonly #local = new OutgoingMedia();
   readonly #roster = new Roster();
   #selfId: string | null = null;
   #dominantSpeaker: string | null = null;
@@ -45,9 +46,23 @@ export class Conference extends Emitter<ConferenceEvents> {
   #peerTracks: { peerId: string; audio: MediaStreamTrack | null; video: MediaStreamTrack | null } | null = null;
   readonly #view = new ViewReporter((sources) => this.#signaling?.request({ type: 'view', sources }).catch(() => {}));
 
+  readonly #messages = new AppChannel({
+    send: async (data, to) => {
+      if (this.#state !== 'joined' || !this.#signaling) throw new Error('not in a meeting');
+      if (this.#e2ee) await this.#e2ee.send(data, to);
+      else await this.#signaling.request({ type: 'relay', payload: toBase64(data), ...(to === undefined ? {} : { to }) });
+    },
+    selfId: () => this.#selfId,
+    isParticipant: (id) => this.#roster.participants.has(id),
+    sealsPrivateMessages: () => this.#e2ee !== null,
+  });
+
   constructor(options: ConferenceOptions) {
     super();
     this.options = options;
+    this.#messages.on('data', (from, data) => this.emit('data', from, data));
+    this.#messages.on('reaction', (from, emoji) => this.emit('reaction', from, emoji));
+    this.#messages.on('chat', (message) => this.emit('chat', message));
   }
 
   get state(): ConferenceState {
@@ -78,18 +93,22 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   /**
-   * Sends data to every other participant (reactions, chat). Under E2EE it is an MLS application
-   * message: the server relays ciphertext it cannot read.
+   * Sends data to every other participant, or to the participant `to` only. Under E2EE it is an
+   * MLS application message (the server relays ciphertext it cannot read), and one for a single
+   * participant is sealed so that only they can read it.
    */
-  async sendData(data: Uint8Array): Promise<void> {
-    if (this.#state !== 'joined' || !this.#signaling) throw new Error('not in a meeting');
-    if (this.#e2ee) await this.#e2ee.send(data);
-    else await this.#signaling.request({ type: 'relay', payload: toBase64(data) });
+  sendData(data: Uint8Array, to?: string): Promise<void> {
+    return this.#messages.send(data, to);
   }
 
   /** Shows everyone a reaction from us (sent like `sendData`: end-to-end encrypted under E2EE). */
   react(emoji: Reaction): Promise<void> {
-    return this.sendData(encodeAppMessage({ type: 'reaction', emoji }));
+    return this.#messages.react(emoji);
+  }
+
+  /** Sends a chat message to everyone, or privately to the participant `to` (see `sendData`). */
+  sendChat(text: string, to?: string): Promise<ChatMessage> {
+    return this.#messages.chat(text, to);
   }
 
   /** Where our media goes now. */
@@ -115,7 +134,8 @@ export class Conference extends Emitter<ConferenceEvents> {
     await this.#local.set('camera', options.camera ?? null);
     try {
       const link = await SignalingLink.connect(this.options.serverUrl ?? location.origin);
-      if (this.#hasLeft()) {
+      // `state`, not `#state`: TypeScript would narrow the field to 'joining' across the await.
+      if (this.state === 'left') {
         link.close();
         throw LEFT_DURING_JOIN;
       }
@@ -128,7 +148,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       await this.#enterMeeting(link);
     } catch (error) {
       if (error === MEMBERSHIP_ENDED && this.#rejoining) return;
-      const left = this.#hasLeft();
+      const left = this.state === 'left';
       this.#cleanup();
       if (!left) this.#state = 'disconnected';
       throw left ? LEFT_DURING_JOIN : toConferenceError(error);
@@ -164,8 +184,6 @@ export class Conference extends Emitter<ConferenceEvents> {
     // A dead media connection: leave and join again, with fresh connections.
     this.#receive.on('failed', () => this.#rejoin({ leaveFirst: true }));
     this.#setState('joined');
-    if (!this.#local.track('microphone')) this.#sendMute('audio', true);
-    if (!this.#local.track('camera')) this.#sendMute('video', true);
     const membership = this.#membership;
     try {
       await this.#local.attachBridge({ signaling: link, receive: this.#receive, encryption });
@@ -231,11 +249,6 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#dominantSpeaker = null;
   }
 
-  /** A method, not a comparison in place: TypeScript would narrow `#state` across the awaits. */
-  #hasLeft(): boolean {
-    return this.#state === 'left';
-  }
-
   #setState(state: ConferenceState): void {
     if (this.#state === state) return;
     this.#state = state;
@@ -245,13 +258,11 @@ export class Conference extends Emitter<ConferenceEvents> {
   /** Sends `track` as our microphone, or stops sending audio (null). Others see the mute state. */
   async setMicrophone(track: MediaStreamTrack | null): Promise<void> {
     await this.#local.set('microphone', track);
-    this.#sendMute('audio', track === null);
   }
 
   /** Sends `track` as our camera, or stops sending video (null). Others see the mute state. */
   async setCamera(track: MediaStreamTrack | null): Promise<void> {
     await this.#local.set('camera', track);
-    this.#sendMute('video', track === null);
   }
 
   /**
@@ -328,13 +339,9 @@ export class Conference extends Emitter<ConferenceEvents> {
     const session = new E2eeSession(selfId, api, (message) => signaling.request(message));
     this.#e2ee = session;
     session.on('status', (status) => this.emit('e2ee', status));
-    session.on('data', (from, data) => this.#onData(from, data));
+    session.on('data', (from, data, privately) => this.#messages.receive(from, data, privately));
     session.setRoster(this.#roster.order);
     session.start().catch(() => {});
-  }
-
-  #sendMute(kind: 'audio' | 'video', muted: boolean): void {
-    this.#signaling?.request({ type: 'mute', kind, muted }).catch(() => {});
   }
 
   #onEvent(event: ServerEvent): void {
@@ -393,16 +400,9 @@ export class Conference extends Emitter<ConferenceEvents> {
         return;
       case 'relay':
         if (this.#e2ee) this.#e2ee.handle(event);
-        else this.#onData(event.from, safeFromBase64(event.payload));
+        else this.#messages.receive(event.from, safeFromBase64(event.payload), false);
         return;
     }
-  }
-
-  #onData(from: string, data: Uint8Array): void {
-    if (data.length === 0 || !this.#roster.participants.has(from)) return;
-    this.emit('data', from, data);
-    const message = decodeAppMessage(data);
-    if (message?.type === 'reaction') this.emit('reaction', from, message.emoji);
   }
 
   #applySlots(slots: RemoteSlot[]): void {

@@ -29,7 +29,7 @@ const KIND: Record<LocalSource, 'audio' | 'video'> = { microphone: 'audio', came
  * the bridge (the microphone on the receive connection, the camera on its own publish connection)
  * unless the bridge is paused for peer to peer, and to the peer while there is one.
  */
-export class LocalMedia {
+export class OutgoingMedia {
   readonly #tracks: Record<LocalSource, MediaStreamTrack | null> = { microphone: null, camera: null };
   #bridge: BridgeSenders | null = null;
   #camera: PublishConnection | null = null;
@@ -48,12 +48,13 @@ export class LocalMedia {
     return this.#camera;
   }
 
-  /** Sets a source's track (null: off) and sends it wherever our media goes now. */
+  /** Sets a source's track (null: off), sends it wherever our media goes now, and tells the others it is on or off. */
   async set(source: LocalSource, track: MediaStreamTrack | null): Promise<void> {
     this.#tracks[source] = track;
     await this.#sendToBridge(source);
     // Peer to peer too: a camera switched off must stop going to the peer as well.
     await this.#peer?.replaceTrack(KIND[source], track);
+    this.#announce(source);
   }
 
   /**
@@ -62,6 +63,8 @@ export class LocalMedia {
    */
   async attachBridge(bridge: BridgeSenders): Promise<void> {
     this.#bridge = bridge;
+    // A new member starts unmuted in everyone's view: say which of our sources are off.
+    for (const source of ['microphone', 'camera'] as const) if (!this.#tracks[source]) this.#announce(source);
     await this.#sendToBridge('camera');
   }
 
@@ -83,6 +86,12 @@ export class LocalMedia {
     this.#bridgePaused = paused;
     await this.#sendToBridge('microphone');
     await this.#sendToBridge('camera');
+  }
+
+  /** Others see whether our source is on (the server's `mute` state). */
+  #announce(source: LocalSource): void {
+    const muted = this.#tracks[source] === null;
+    this.#bridge?.signaling.request({ type: 'mute', kind: KIND[source], muted }).catch(() => {});
   }
 
   async #sendToBridge(source: LocalSource): Promise<void> {
