@@ -1,7 +1,6 @@
-export type { Reaction } from './app-messages.ts';
-export { REACTIONS } from './app-messages.ts';
 export type { ChatMessage } from './app-channel.ts';
-export { MAX_CHAT_LENGTH } from './app-messages.ts';
+export type { Reaction } from './app-messages.ts';
+export { MAX_CHAT_LENGTH, REACTIONS } from './app-messages.ts';
 export { Conference } from './conference.ts';
 export type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference-types.ts';
 export type { DeviceLists, LocalMedia, LocalMediaRequest } from './devices.ts';

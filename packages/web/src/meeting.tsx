@@ -1,6 +1,7 @@
 import type { E2eeStatus, LocalMedia, MediaPathInfo, Reaction, RemoteParticipant } from '@sotto/client';
 import { Conference, openLocalMedia, REACTIONS } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { ChatPanel, useChat } from './chat-panel.tsx';
 import { EncryptionStatus } from './encryption-status.tsx';
 import { explain } from './media-error.ts';
 import { MediaPathStatus, pathLabel } from './media-path-status.tsx';
@@ -59,6 +60,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
   const [picking, setPicking] = useState(false);
   const [path, setPath] = useState<MediaPathInfo | null>(null);
   const notices = useNotices();
+  const chat = useChat();
   const local = useRef({ microphone, camera });
   local.current = { microphone, camera };
 
@@ -87,6 +89,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     c.on('dominant-speaker', setSpeaker);
     c.on('e2ee', setE2ee);
     c.on('reaction', reactions.show);
+    c.on('chat', (message) => chat.add(message, message.from === c.selfId));
     c.on('media-path', (info) => {
       setPath(info);
       notices.show(`Media now goes ${pathLabel(info).replace(/^./, (ch) => ch.toLowerCase())}`);
@@ -253,6 +256,16 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
           self
         />
       </section>
+      {chat.open && conference.current && (
+        <ChatPanel
+          conference={conference.current}
+          messages={chat.messages}
+          participants={participants}
+          encrypted={e2ee !== null && e2ee.state !== 'off'}
+          onClose={() => chat.setOpen(false)}
+          onError={notices.show}
+        />
+      )}
       <Notices notices={notices.list} />
       <footer class="toolbar">
         <button type="button" aria-pressed={!!microphone} onClick={toggleMicrophone}>
@@ -284,6 +297,19 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
             </div>
           )}
         </div>
+        <button
+          type="button"
+          aria-pressed={chat.open}
+          aria-label={chat.unread > 0 ? `Chat, ${chat.unread} unread` : 'Chat'}
+          onClick={() => chat.setOpen(!chat.open)}
+        >
+          Chat
+          {chat.unread > 0 && (
+            <span class="badge" aria-hidden="true">
+              {chat.unread}
+            </span>
+          )}
+        </button>
         <button type="button" onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}>
           {layout === 'grid' ? 'Speaker view' : 'Grid view'}
         </button>
