@@ -63,7 +63,13 @@ export function ChatPanel({ conference, messages, participants, encrypted, onClo
   };
 
   return (
-    <aside class="chat" aria-label="Chat">
+    <aside
+      class="chat"
+      aria-label="Chat"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onClose();
+      }}
+    >
       <header>
         <h2>Chat</h2>
         <button type="button" onClick={onClose} aria-label="Close the chat">

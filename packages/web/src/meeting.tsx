@@ -6,6 +6,7 @@ import { EncryptionStatus } from './encryption-status.tsx';
 import { explain } from './media-error.ts';
 import { MediaPathStatus, pathLabel } from './media-path-status.tsx';
 import { Notices, useNotices } from './notices.tsx';
+import { ShortcutHelp, useShortcuts } from './shortcuts.tsx';
 import { Tile } from './tile.tsx';
 
 interface Props {
@@ -177,6 +178,42 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     );
   }
 
+  // Space held while muted: the microphone is on until it is released (even a tap shorter than
+  // opening the microphone ends muted).
+  const talking = useRef<Promise<MediaStreamTrack | null> | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const talk = (held: boolean) => {
+    const c = conference.current;
+    if (!c) return;
+    if (held && !microphone && !talking.current) {
+      talking.current = openLocalMedia({ audio: true, video: false }).then(
+        async ({ microphone: track }) => {
+          setMicrophone(track);
+          await c.setMicrophone(track);
+          return track;
+        },
+        () => null,
+      );
+    } else if (!held && talking.current) {
+      const pending = talking.current;
+      talking.current = null;
+      pending.then(async (track) => {
+        if (!track) return;
+        track.stop();
+        setMicrophone(null);
+        await c.setMicrophone(null);
+      });
+    }
+  };
+  useShortcuts({
+    microphone: () => void toggleMicrophone(),
+    camera: () => void toggleCamera(),
+    chat: () => chat.setOpen(!chat.open),
+    view: () => setLayout(layout === 'grid' ? 'speaker' : 'grid'),
+    help: () => setHelpOpen(!helpOpen),
+    talk,
+  });
+
   const togglePin = (id: string) => {
     const next = pinned === id ? null : id;
     setPinned(next);
@@ -266,6 +303,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
           onError={notices.show}
         />
       )}
+      {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} />}
       <Notices notices={notices.list} />
       <footer class="toolbar">
         <button type="button" aria-pressed={!!microphone} onClick={toggleMicrophone}>
