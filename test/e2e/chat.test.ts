@@ -43,6 +43,7 @@ describe('chat', () => {
     await send(ana, 'hello all');
     // Bo has not opened the chat: an unread badge, then the message.
     await bo.getByRole('button', { name: 'Chat, 1 unread' }).waitFor();
+    await bo.getByText('Message from Ana').waitFor();
     await bo.getByRole('button', { name: /^Chat/ }).click();
     await expect.poll(() => messagesIn(bo).allTextContents()).toEqual(['Anahello all']);
 

@@ -7,8 +7,8 @@ interface ChatState {
   unread: number;
   open: boolean;
   setOpen(open: boolean): void;
-  /** A message arrived (or we sent one: `own`, never unread). */
-  add(message: ChatMessage, own: boolean): void;
+  /** A message arrived (or we sent one: `own`, never unread); true when it counts as unread. */
+  add(message: ChatMessage, own: boolean): boolean;
 }
 
 /** The meeting's chat as it arrives: every message since we joined, and how many we have not seen. */
@@ -20,7 +20,9 @@ export function useChat(): ChatState {
   openRef.current = open;
   const add = (message: ChatMessage, own: boolean) => {
     setMessages((list) => [...list, message]);
-    if (!own && !openRef.current) setUnread((n) => n + 1);
+    const unseen = !own && !openRef.current;
+    if (unseen) setUnread((n) => n + 1);
+    return unseen;
   };
   const setOpen = (next: boolean) => {
     setOpenState(next);

@@ -90,7 +90,13 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     c.on('dominant-speaker', setSpeaker);
     c.on('e2ee', setE2ee);
     c.on('reaction', reactions.show);
-    c.on('chat', (message) => chat.add(message, message.from === c.selfId));
+    c.on('chat', (message) => {
+      // With the chat closed, a notice says who wrote (and screen readers announce it).
+      if (chat.add(message, message.from === c.selfId)) {
+        const name = c.participants.get(message.from)?.name ?? 'Someone';
+        notices.show(`${message.to ? 'Private message' : 'Message'} from ${name}`);
+      }
+    });
     c.on('media-path', (info) => {
       setPath(info);
       notices.show(`Media now goes ${pathLabel(info).replace(/^./, (ch) => ch.toLowerCase())}`);
