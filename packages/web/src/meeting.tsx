@@ -218,6 +218,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     view: () => setLayout(layout === 'grid' ? 'speaker' : 'grid'),
     help: () => setHelpOpen(!helpOpen),
     talk,
+    escape: () => setHelpOpen(false),
   });
 
   const togglePin = (id: string) => {

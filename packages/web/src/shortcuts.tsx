@@ -18,6 +18,8 @@ export interface ShortcutHandlers {
   help(): void;
   /** Space pressed (true) or released (false). */
   talk(held: boolean): void;
+  /** Escape: close what is open over the meeting. */
+  escape(): void;
 }
 
 /** Typing in a field: no letter is a shortcut there. */
@@ -38,8 +40,10 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
   current.current = handlers;
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event)) return;
       const h = current.current;
+      // Listening from the start (not from when a dialog mounts): an Escape is never missed.
+      if (event.key === 'Escape') return h.escape();
+      if (event.ctrlKey || event.metaKey || event.altKey || isTyping(event)) return;
       const actions: Record<string, () => void> = {
         m: h.microphone,
         v: h.camera,
@@ -70,17 +74,10 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
   }, []);
 }
 
-/** The list of shortcuts, over the meeting; Escape or the button closes it. */
+/** The list of shortcuts, over the meeting; Escape (see `useShortcuts`) or the button closes it. */
 export function ShortcutHelp({ onClose }: { onClose(): void }) {
   const close = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    close.current?.focus();
-    const onKeyDown = (event: KeyboardEvent) => {
-      if (event.key === 'Escape') onClose();
-    };
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [onClose]);
+  useEffect(() => close.current?.focus(), []);
   return (
     <div class="shortcut-help" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts">
       <h2>Keyboard shortcuts</h2>
