@@ -178,17 +178,6 @@ export class BotE2ee {
         this.failedFrames++;
         const code = this.#fromBeforeWeJoined(kind, frame) ? 'before-keys' : error instanceof SFrameError ? error.code : 'other';
         this.failures.set(code, (this.failures.get(code) ?? 0) + 1);
-        if (process.env.DEBUG_E2EE && code !== 'before-keys') {
-          const k = frameKid(kind, frame);
-          console.error(
-            'FAIL',
-            kind,
-            k === null ? null : JSON.stringify((await import('../../packages/client/src/e2ee/mls-sframe-keys.ts')).parseKid(k)),
-            this.ring.currentEpoch,
-            this.latest?.members?.length,
-            performance.now().toFixed(0),
-          );
-        }
       }
     });
   }

@@ -24,8 +24,9 @@ describe('a message for one member', () => {
     const meeting = await threeMembers();
     await meeting.members.get('alice')?.send(text('just for you'), 'bob');
     await meeting.members.get('alice')?.send(text('for all'));
-    await until(() => meeting.received.length >= 3);
-    await new Promise((r) => setTimeout(r, 100));
+    // Each member gets Alice's messages in order: once both have the later one, nothing earlier is still on its way.
+    const has = (to: string) => meeting.received.some(([m, , body]) => m === to && body === 'for all');
+    await until(() => has('bob') && has('carol'));
     expect(meeting.received.sort()).toEqual([
       ['bob', 'alice', 'for all'],
       ['bob', 'alice', 'private:just for you'],
