@@ -100,6 +100,10 @@ export class Bot {
   readonly #audio = new AudioSender(OPUS_PT, () => this.audioLevel);
   #video: VideoSender | null = null;
   #closed = false;
+  /** stopMedia was called: the bot's media stays dead (it answers no new offer). */
+  #mediaStopped = false;
+  /** `media-restart` events the bot followed (new connections, camera published again). */
+  mediaRestarts = 0;
   /** The bot's end-to-end encryption, when it takes part in it. */
   e2ee: BotE2ee | null = null;
   /** When the join request was sent (performance.now()). */
@@ -196,7 +200,8 @@ export class Bot {
     }
     this.#events.push(message);
     this.e2ee?.handle(message);
-    if (message.type === 'offer') this.#answer(message.revision, message.sdp).catch(() => {});
+    if (message.type === 'media-restart') this.#restartMedia().catch(() => {});
+    if (message.type === 'offer' && !this.#mediaStopped) this.#answer(message.revision, message.sdp).catch(() => {});
     if (message.type === 'tracks') this.slots = message.slots;
     if (message.type === 'layers' && message.source === 'camera') this.#video?.setActive(message.active);
     if (message.type === 'candidate') {
@@ -364,8 +369,33 @@ export class Bot {
     (this.#ws as unknown as { _socket: { pause(): void } })._socket.pause();
   }
 
-  /** Stops media but keeps the socket open (a tab whose network died, for example). */
+  /**
+   * The server replaced our media connections: new ones, like a browser. The receive connection
+   * is made for the offer that follows; the microphone goes on it; the camera publishes again.
+   */
+  async #restartMedia(): Promise<void> {
+    if (this.#closed || this.#mediaStopped) return;
+    this.mediaRestarts++;
+    this.#video?.stop();
+    this.#publishPc?.close();
+    this.#receivePc?.close();
+    this.#receivePc = null;
+    this.#microphone = null;
+    if (this.options.videoBitrate > 0) await this.#publishVideo();
+  }
+
+  /** Our media connections die (closed, as a dead network would leave them); a restart brings new ones. */
+  breakMedia(): void {
+    this.#publishPc?.close();
+    this.#receivePc?.close();
+  }
+
+  /**
+   * Stops media but keeps the socket open, and never makes new media connections: a client whose
+   * UDP is blocked for good while its signaling works.
+   */
   stopMedia(): void {
+    this.#mediaStopped = true;
     this.#stopSending();
     this.#publishPc?.close();
     this.#receivePc?.close();

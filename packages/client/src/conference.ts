@@ -2,6 +2,7 @@ import type { P2pMode, ResumeResult } from '@sotto/protocol';
 import type { ChatMessage } from './app-channel.ts';
 import { AppChannel } from './app-channel.ts';
 import type { Reaction } from './app-messages.ts';
+import { BridgeMedia } from './bridge-media.ts';
 import type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference-types.ts';
 import { safeFromBase64, toBase64 } from './e2ee/base64.ts';
 import type { E2eeStatus } from './e2ee/e2ee-session.ts';
@@ -12,10 +13,9 @@ import { Emitter } from './emitter.ts';
 import { ConferenceError, e2eeRefusal, LEFT_DURING_JOIN, MEMBERSHIP_ENDED, toConferenceError } from './errors.ts';
 import type { MediaPathInfo } from './media-path.ts';
 import { MediaPathSwitch } from './media-path.ts';
-import { BRIDGE_ICE_SERVERS, OutgoingMedia } from './outgoing-media.ts';
+import { OutgoingMedia } from './outgoing-media.ts';
 import type { RemoteParticipant } from './participant.ts';
 import type { RemoteSlot } from './receive-connection.ts';
-import { ReceiveConnection } from './receive-connection.ts';
 import { keepTrying } from './rejoin-loop.ts';
 import { Roster } from './roster.ts';
 import type { ServerEvent, SignalingRequester } from './signaling-client.ts';
@@ -34,8 +34,9 @@ export class Conference extends Emitter<ConferenceEvents> {
   #rejoining: Promise<void> | null = null;
   /** Counts memberships (a fresh rejoin is a new one), so a step of an old one knows it is stale. */
   #membership = 0;
-  #receive: ReceiveConnection | null = null;
   readonly #local = new OutgoingMedia();
+  /** Our bridge connections; when they cannot be restarted, we leave and join afresh. */
+  readonly #bridge = new BridgeMedia(this.#local, () => this.#rejoin({ leaveFirst: true }));
   readonly #roster = new Roster();
   #selfId: string | null = null;
   #dominantSpeaker: string | null = null;
@@ -63,6 +64,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#messages.on('data', (from, data) => this.emit('data', from, data));
     this.#messages.on('reaction', (from, emoji) => this.emit('reaction', from, emoji));
     this.#messages.on('chat', (message) => this.emit('chat', message));
+    this.#bridge.on('slots', (slots) => this.#applySlots(slots));
   }
 
   get state(): ConferenceState {
@@ -118,7 +120,7 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Internal peer connections, for diagnostics (stats pages, tests). */
   get peerConnections(): RTCPeerConnection[] {
-    return [this.#receive?.pc, this.#local.cameraConnection?.pc, this.#path?.peerConnection ?? undefined].filter(
+    return [this.#bridge.receive?.pc, this.#local.cameraConnection?.pc, this.#path?.peerConnection ?? undefined].filter(
       (pc): pc is RTCPeerConnection => pc !== undefined,
     );
   }
@@ -178,15 +180,12 @@ export class Conference extends Emitter<ConferenceEvents> {
     for (const participant of this.#roster.participants.values()) this.emit('participant-joined', participant);
     if (result.e2ee) this.#startE2ee(link, result.self.id);
     const encryption = this.#e2ee?.media ?? null;
-    this.#receive = new ReceiveConnection(link, this.#local.track('microphone'), BRIDGE_ICE_SERVERS, encryption);
-    this.#receive.on('slots', (slots) => this.#applySlots(slots));
-    this.#startMediaPath(link, this.#receive, encryption);
-    // A dead media connection: leave and join again, with fresh connections.
-    this.#receive.on('failed', () => this.#rejoin({ leaveFirst: true }));
+    const published = this.#bridge.open(link, encryption);
+    this.#startMediaPath(link, encryption);
     this.#setState('joined');
     const membership = this.#membership;
     try {
-      await this.#local.attachBridge({ signaling: link, receive: this.#receive, encryption });
+      await published;
     } catch (error) {
       if (this.#membership === membership && this.#signaling === link) throw error;
     }
@@ -298,11 +297,11 @@ export class Conference extends Emitter<ConferenceEvents> {
     link?.close();
   }
 
-  #startMediaPath(signaling: SignalingRequester, receive: ReceiveConnection, encryption: E2eeSession['media'] | null): void {
+  #startMediaPath(signaling: SignalingRequester, encryption: E2eeSession['media'] | null): void {
     const path = new MediaPathSwitch(
       {
         signaling,
-        receive,
+        receive: () => this.#bridge.receive,
         choice: this.#p2pChoice,
         encryption,
         microphone: () => this.#local.track('microphone'),
@@ -373,14 +372,17 @@ export class Conference extends Emitter<ConferenceEvents> {
           videoMuted: event.member.videoMuted,
         });
         return;
+      case 'media-restart':
+        this.#bridge.restart().catch(() => this.#rejoin({ leaveFirst: true }));
+        return;
       case 'offer':
-        this.#receive?.handleOffer(event.revision, event.sdp);
+        this.#bridge.receive?.handleOffer(event.revision, event.sdp);
         return;
       case 'tracks':
-        this.#receive?.handleTracks(event.slots);
+        this.#bridge.receive?.handleTracks(event.slots);
         return;
       case 'candidate':
-        this.#receive?.handleCandidate(event.candidate, event.mid);
+        this.#bridge.receive?.handleCandidate(event.candidate, event.mid);
         return;
       case 'layers':
         if (event.source === 'camera') this.#local.cameraConnection?.setActiveLayers(event.active).catch(() => {});
@@ -440,8 +442,6 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#peerTracks = null;
     this.#e2ee?.close();
     this.#e2ee = null;
-    this.#local.detachBridge();
-    this.#receive?.close();
-    this.#receive = null;
+    this.#bridge.close();
   }
 }

@@ -27,7 +27,8 @@ export interface MediaPathEvents {
 /** What the switch needs from the conference. */
 export interface MediaPathHost {
   signaling: SignalingRequester;
-  receive: ReceiveConnection;
+  /** The bridge's receive connection now (a media restart replaces it). */
+  receive(): ReceiveConnection | null;
   /** How far the person allowed peer to peer: never exceeded, whatever the server says. */
   choice: P2pMode;
   encryption: MediaEncryption | null;
@@ -143,7 +144,8 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
   }
 
   async #bridgeFlows(peer: string): Promise<void> {
-    const receive = this.#host.receive;
+    const receive = this.#host.receive();
+    if (!receive) return;
     const kind = (await receive.receivedFrom(peer, 'video')) > 0 ? 'video' : 'audio';
     const before = await receive.receivedFrom(peer, kind);
     const deadline = performance.now() + BRIDGE_RESUME_TIMEOUT_MS;

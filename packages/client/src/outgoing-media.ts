@@ -17,6 +17,8 @@ export interface BridgeSenders {
   /** Carries the microphone (its first transceiver) as well as everything we receive. */
   receive: ReceiveConnection;
   encryption: MediaEncryption | null;
+  /** A publish connection failed (the receive connection reports its own failure). */
+  onFailed(): void;
 }
 
 /** The bridge is reached on the server's own candidates; TURN is only for peer to peer. */
@@ -43,6 +45,11 @@ export class OutgoingMedia {
     return this.#tracks[source];
   }
 
+  /** The track a source sends to the bridge now: none while the bridge is paused for peer to peer. */
+  bridgeTrack(source: LocalSource): MediaStreamTrack | null {
+    return this.#bridgePaused ? null : this.#tracks[source];
+  }
+
   /** The camera's publish connection on the bridge, if open (layers, diagnostics). */
   get cameraConnection(): PublishConnection | null {
     return this.#camera;
@@ -65,6 +72,17 @@ export class OutgoingMedia {
     this.#bridge = bridge;
     // A new member starts unmuted in everyone's view: say which of our sources are off.
     for (const source of ['microphone', 'camera'] as const) if (!this.#tracks[source]) this.#announce(source);
+    await this.#sendToBridge('camera');
+  }
+
+  /**
+   * A media restart within the membership: the publish connections close and the new bridge gets
+   * fresh ones. Unlike a new membership, a bridge paused for peer to peer stays paused.
+   */
+  async replaceBridge(bridge: BridgeSenders): Promise<void> {
+    this.#camera?.close();
+    this.#camera = null;
+    this.#bridge = bridge;
     await this.#sendToBridge('camera');
   }
 
@@ -97,24 +115,30 @@ export class OutgoingMedia {
   async #sendToBridge(source: LocalSource): Promise<void> {
     const bridge = this.#bridge;
     if (!bridge) return;
-    const track = this.#bridgePaused ? null : this.#tracks[source];
     if (source === 'microphone') {
-      await bridge.receive.setMicrophone(track);
+      await bridge.receive.setMicrophone(this.bridgeTrack('microphone'));
       return;
     }
+    // One open at a time; one in progress may be for an earlier bridge (it then closes its own).
+    while (this.#opening) await this.#opening.catch(() => {});
+    if (this.#bridge !== bridge) return;
     if (this.#camera) {
-      await this.#camera.replaceTrack(track);
+      await this.#camera.replaceTrack(this.bridgeTrack('camera'));
       return;
     }
+    const track = this.bridgeTrack('camera');
     if (!track) return;
-    // The first camera track of this membership opens its publish connection.
-    this.#opening ??= PublishConnection.open(bridge.signaling, 'camera', track, BRIDGE_ICE_SERVERS, bridge.encryption)
+    // The first camera track of this bridge opens its publish connection.
+    this.#opening = PublishConnection.open(bridge.signaling, 'camera', track, BRIDGE_ICE_SERVERS, bridge.encryption)
       .then((camera) => {
         if (this.#bridge !== bridge) {
-          camera.close(); // the membership ended meanwhile
+          camera.close(); // the bridge was replaced or the membership ended meanwhile
           return;
         }
         this.#camera = camera;
+        camera.on('failed', () => {
+          if (this.#camera === camera) bridge.onFailed();
+        });
       })
       .finally(() => {
         this.#opening = null;
@@ -122,7 +146,7 @@ export class OutgoingMedia {
     await this.#opening;
     // The track may have changed (or the bridge paused) while the connection opened.
     const opened = this.cameraConnection;
-    if (opened && this.#bridge === bridge) await opened.replaceTrack(this.#bridgePaused ? null : this.#tracks.camera);
+    if (opened && this.#bridge === bridge) await opened.replaceTrack(this.bridgeTrack('camera'));
   }
 }
 

@@ -1,6 +1,7 @@
 import type { VideoSource } from '@sotto/protocol';
 import { preferVp8 } from './codec-preferences.ts';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
+import { Emitter } from './emitter.ts';
 import type { SignalingRequester } from './signaling-client.ts';
 
 /**
@@ -17,17 +18,21 @@ export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
  * A publish-only peer connection for one video source: exactly one m-line, as the SFU's engine
  * needs (simulcast arrives on this same shape later).
  */
-export class PublishConnection {
+export class PublishConnection extends Emitter<{ failed: [] }> {
   readonly source: VideoSource;
   readonly pc: RTCPeerConnection;
   readonly #transceiver: RTCRtpTransceiver;
   readonly #signaling: SignalingRequester;
 
   private constructor(source: VideoSource, pc: RTCPeerConnection, transceiver: RTCRtpTransceiver, signaling: SignalingRequester) {
+    super();
     this.source = source;
     this.pc = pc;
     this.#transceiver = transceiver;
     this.#signaling = signaling;
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'failed') this.emit('failed');
+    };
   }
 
   static async open(

@@ -92,6 +92,14 @@ export const View = v.object({
   ),
 });
 
+/**
+ * Our media connections failed (the receive connection, or a publish connection): the server
+ * replaces all of them and keeps the membership. A `media-restart` event follows, then the new
+ * receive connection's offer. Refused with `rate-limited` past a few restarts a minute (then
+ * leave and join afresh).
+ */
+export const RestartMedia = v.object({ type: v.literal('restart-media'), id: RequestId });
+
 /** Members whose video this client wants most (first = most); they always get a last-N place. */
 export const Pin = v.object({ type: v.literal('pin'), id: RequestId, memberIds: v.pipe(v.array(MemberId), v.maxLength(16)) });
 
@@ -108,6 +116,7 @@ export const ClientMessage = v.variant('type', [
   Relay,
   View,
   Pin,
+  RestartMedia,
   MlsKeyPackage,
   MlsCreate,
   MlsCommit,

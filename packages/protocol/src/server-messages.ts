@@ -61,6 +61,13 @@ export const Layers = v.object({
   active: v.pipe(v.array(v.boolean()), v.maxLength(4)),
 });
 
+/**
+ * The server replaced the member's media connections (they failed or went silent, or the member
+ * asked): close the receive and publish connections and make new ones — the next `offer` is for
+ * the new receive connection — then publish again. The membership, its id and its keys stay.
+ */
+export const MediaRestart = v.object({ type: v.literal('media-restart') });
+
 /** The dominant speaker changed (from audio levels, with hysteresis). */
 export const Speaker = v.object({ type: v.literal('speaker'), memberId: MemberId });
 
@@ -88,6 +95,7 @@ export const ServerMessage = v.variant('type', [
   MemberLeft,
   MemberUpdated,
   Removed,
+  MediaRestart,
   Offer,
   Tracks,
   CandidateEvent,

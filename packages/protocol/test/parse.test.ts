@@ -55,6 +55,7 @@ describe('parseClientMessage: valid messages', () => {
     relay: { type: 'relay', id: 8, to: 'member_1-x', payload: 'aGVsbG8gd29ybGQ=' },
     view: { type: 'view', id: 9, sources: [{ memberId: 'member_1-x', source: 'camera', width: 640, height: 360 }] },
     pin: { type: 'pin', id: 10, memberIds: ['member_1-x'] },
+    'restart-media': { type: 'restart-media', id: 11 },
     'mls-key-package': { type: 'mls-key-package', id: 11, keyPackage: 'AAEABQAB' },
     'mls-create': { type: 'mls-create', id: 12 },
     'mls-commit': { type: 'mls-commit', id: 13, epoch: 3, commit: 'AAEAAg==', welcome: 'AAEAAw==', added: ['m1'], removed: [] },

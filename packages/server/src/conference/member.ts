@@ -1,4 +1,12 @@
 import type { MemberInfo, RemovalReason, ServerMessage } from '@sotto/protocol';
+import { RateLimiter } from '../signaling/rate-limiter.ts';
+
+/**
+ * Media restarts (Room.restartMedia) a member gets: three at once, then one a minute. Each one
+ * costs the server new engine connections, and a client whose media keeps failing is better off
+ * joining afresh; past the budget the member is removed (`media-lost`) or its request refused.
+ */
+export const MEDIA_RESTART_BUDGET = { burst: 3, perSecond: 1 / 60 } as const;
 
 /** How the room reaches a member's client; implemented by the signaling session. */
 export interface MemberChannel {
@@ -19,6 +27,7 @@ export class Member {
   readonly resumeTokenHash: Buffer;
   audioMuted = false;
   videoMuted = false;
+  readonly mediaRestarts = new RateLimiter(MEDIA_RESTART_BUDGET.burst, MEDIA_RESTART_BUDGET.perSecond, Date.now());
 
   constructor(id: string, name: string, channel: MemberChannel, resumeTokenHash: Buffer) {
     this.id = id;

@@ -77,7 +77,10 @@ export class Room {
     this.#router.on('dominant-speaker', (memberId) => this.#broadcast({ type: 'speaker', memberId }));
     this.#router.on('member-lost', (memberId, reason) => {
       log.info({ room: this.logId, member: memberId, reason }, 'media connection lost');
-      this.remove(memberId, 'media-lost');
+      const member = this.#members.get(memberId);
+      if (!member) return;
+      // A client that does not answer offers is not helped by another one.
+      if (reason === 'negotiation-failed' || !this.#restartMedia(member)) this.remove(memberId, 'media-lost');
     });
   }
 
@@ -182,6 +185,23 @@ export class Room {
     // A newcomer learns who is speaking now, not only who speaks next.
     const speaker = this.#router.dominantSpeaker;
     if (speaker) this.#members.get(memberId)?.channel.send({ type: 'speaker', memberId: speaker });
+  }
+
+  /**
+   * The member's media connections failed (their client says so): they are replaced and the
+   * membership stays. False when the member has used up its restarts (MEDIA_RESTART_BUDGET).
+   */
+  restartMedia(memberId: string): boolean {
+    return this.#restartMedia(this.#require(memberId));
+  }
+
+  #restartMedia(member: Member): boolean {
+    if (!member.mediaRestarts.take(Date.now())) return false;
+    // Before the new offer: the client must have closed the old connections when it arrives.
+    member.channel.send({ type: 'media-restart' });
+    this.#router.restartMember(member.id);
+    log.info({ room: this.logId, member: member.id }, 'media restarted');
+    return true;
   }
 
   /**

@@ -80,14 +80,31 @@ export class Router extends EventEmitter<RouterEvents> {
   /** Adds a member: creates their receive connection and sends its first offer. */
   addMember(memberId: string): void {
     if (this.#closed || this.#members.has(memberId)) return;
+    this.#openMedia(memberId, { joinedAt: monotonicNow(), pins: [], lastRevision: 0 });
+  }
+
+  /**
+   * Replaces a member's media connections with fresh ones (theirs failed or went silent), keeping
+   * the membership: same id, same place in last-N and speaker order, same pins. Everything the
+   * member published and received is released; the new receive connection's offer follows, and
+   * the member publishes again. Others see the member's video pause, not a leave and a join.
+   */
+  restartMember(memberId: string): void {
+    const member = this.#members.get(memberId);
+    if (this.#closed || !member) return;
+    this.#releaseMedia(memberId, member);
+    this.#openMedia(memberId, { joinedAt: member.joinedAt, pins: member.pins, lastRevision: member.subscriber.revision });
+  }
+
+  #openMedia(memberId: string, kept: { joinedAt: number; pins: string[]; lastRevision: number }): void {
     const connection = this.#engine.createConnection('recv');
-    const subscriber = new Subscriber(memberId, connection);
+    const subscriber = new Subscriber(memberId, connection, kept.lastRevision);
     const member: RoutedMember = {
       subscriber,
       publishers: new Map(),
       publishConnections: new Map(),
-      joinedAt: monotonicNow(),
-      pins: [],
+      joinedAt: kept.joinedAt,
+      pins: kept.pins,
     };
     this.#members.set(memberId, member);
     subscriber.on('offer', (offer) => this.emit('offer', memberId, offer));
@@ -206,12 +223,17 @@ export class Router extends EventEmitter<RouterEvents> {
   removeMember(memberId: string): void {
     const member = this.#members.get(memberId);
     if (!member) return;
-    for (const source of [...member.publishConnections.keys()]) this.unpublish(memberId, source);
-    for (const publisher of [...member.publishers.values()]) this.#removePublisher(member, publisher);
-    member.subscriber.close();
+    this.#releaseMedia(memberId, member);
     this.#members.delete(memberId);
     this.#policy.forget(memberId);
     this.#reconcile();
+  }
+
+  /** Closes everything the member published and received (the member stays in the map). */
+  #releaseMedia(memberId: string, member: RoutedMember): void {
+    for (const source of [...member.publishConnections.keys()]) this.unpublish(memberId, source);
+    for (const publisher of [...member.publishers.values()]) this.#removePublisher(member, publisher);
+    member.subscriber.close();
   }
 
   #addPublisher(member: RoutedMember, publisher: Publisher): void {

@@ -80,10 +80,16 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
   /** Retransmitted bytes this member may cause, over all its slots. */
   readonly retransmitBudget = new RetransmitBudget();
 
-  constructor(memberId: string, connection: EngineConnection) {
+  /**
+   * `lastRevision`: the revision of the member's previous receive connection, after a media
+   * restart. Revisions go on from there, so a late answer to an offer of the old connection is
+   * refused instead of being applied to this one.
+   */
+  constructor(memberId: string, connection: EngineConnection, lastRevision = 0) {
     super();
     this.memberId = memberId;
     this.connection = connection;
+    this.#revision = lastRevision;
     this.microphoneTrack = connection.addTrack({
       kind: 'audio',
       mid: '0',
@@ -95,6 +101,11 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
         `a=rtcp-fb:${OPUS.payloadType} transport-cc`,
       ],
     });
+  }
+
+  /** The latest offer's revision. */
+  get revision(): number {
+    return this.#revision;
   }
 
   get slots(): readonly Slot[] {

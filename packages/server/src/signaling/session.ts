@@ -192,6 +192,11 @@ export class Session {
         room.setPins(member.id, message.memberIds);
         this.#reply(message.id, {});
         return;
+      case 'restart-media':
+        if (!room.restartMedia(member.id))
+          throw new ProtocolError('rate-limited', 'too many media restarts: leave and join the meeting again');
+        this.#reply(message.id, {});
+        return;
       case 'mls-key-package':
         room.mlsKeyPackage(member.id, message.keyPackage);
         this.#reply(message.id, {});

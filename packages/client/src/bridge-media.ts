@@ -1,0 +1,88 @@
+import type { MediaEncryption } from './e2ee/media-encryption.ts';
+import { Emitter } from './emitter.ts';
+import type { BridgeSenders, OutgoingMedia } from './outgoing-media.ts';
+import { BRIDGE_ICE_SERVERS } from './outgoing-media.ts';
+import type { RemoteSlot } from './receive-connection.ts';
+import { ReceiveConnection } from './receive-connection.ts';
+import type { SignalingRequester } from './signaling-client.ts';
+
+export interface BridgeMediaEvents {
+  /** What the receive connection's slots carry (empty while the connections are replaced). */
+  slots: [RemoteSlot[]];
+}
+
+/**
+ * Our media connections to the bridge for one membership: the receive connection (it carries our
+ * microphone too) and, through OutgoingMedia, the publish connections. When one of them fails,
+ * the server is asked once to replace them all (`restart-media`); on its `media-restart` they are
+ * opened afresh, within the same membership. A refused or impossible restart calls `giveUp`.
+ */
+export class BridgeMedia extends Emitter<BridgeMediaEvents> {
+  readonly #local: OutgoingMedia;
+  readonly #giveUp: () => void;
+  #signaling: SignalingRequester | null = null;
+  #encryption: MediaEncryption | null = null;
+  #receive: ReceiveConnection | null = null;
+  /** A `restart-media` request is out and its `media-restart` has not come yet. */
+  #restartAsked = false;
+
+  constructor(local: OutgoingMedia, giveUp: () => void) {
+    super();
+    this.#local = local;
+    this.#giveUp = giveUp;
+  }
+
+  /** The receive connection now: server offers, candidates and slots go to it. */
+  get receive(): ReceiveConnection | null {
+    return this.#receive;
+  }
+
+  /** Opens the membership's connections; resolves once the camera (if any) is published. */
+  open(signaling: SignalingRequester, encryption: MediaEncryption | null): Promise<void> {
+    this.#signaling = signaling;
+    this.#encryption = encryption;
+    return this.#local.attachBridge(this.#openConnections());
+  }
+
+  /** The server replaced our connections (`media-restart`): new ones for its next offer. */
+  async restart(): Promise<void> {
+    this.#restartAsked = false;
+    if (!this.#receive) return;
+    this.#receive.close();
+    this.emit('slots', []);
+    await this.#local.replaceBridge(this.#openConnections());
+  }
+
+  /** The membership ended: every bridge connection closes. */
+  close(): void {
+    this.#restartAsked = false;
+    this.#local.detachBridge();
+    this.#receive?.close();
+    this.#receive = null;
+    this.#signaling = null;
+  }
+
+  #openConnections(): BridgeSenders {
+    const signaling = this.#signaling;
+    if (!signaling) throw new Error('the bridge media is not open');
+    const receive = new ReceiveConnection(signaling, this.#local.bridgeTrack('microphone'), BRIDGE_ICE_SERVERS, this.#encryption);
+    this.#receive = receive;
+    receive.on('slots', (slots) => {
+      if (this.#receive === receive) this.emit('slots', slots);
+    });
+    receive.on('failed', () => {
+      if (this.#receive === receive) this.#failed();
+    });
+    return { signaling, receive, encryption: this.#encryption, onFailed: () => this.#failed() };
+  }
+
+  #failed(): void {
+    const signaling = this.#signaling;
+    if (this.#restartAsked || !signaling) return;
+    this.#restartAsked = true;
+    signaling.request({ type: 'restart-media' }).catch(() => {
+      this.#restartAsked = false;
+      if (this.#signaling === signaling) this.#giveUp();
+    });
+  }
+}
