@@ -167,6 +167,9 @@ const CLIENT_MESSAGES = {
   view: { type: 'view', id: 9, sources: [{ memberId: 'member_1-x', source: 'camera', width: 640, height: 360 }] },
   pin: { type: 'pin', id: 10, memberIds: ['member_1-x'] },
   'restart-media': { type: 'restart-media', id: 11 },
+  'raise-hand': { type: 'raise-hand', id: 11, raised: true },
+  moderate: { type: 'moderate', id: 11, action: { type: 'mute', memberId: 'member_1-x', kind: 'audio' } },
+  knock: { type: 'knock', id: 11, room: 'team-room', name: 'Ann', password: 'secret' },
   'mls-key-package': { type: 'mls-key-package', id: 11, keyPackage: 'AAEABQAB' },
   'mls-create': { type: 'mls-create', id: 12 },
   'mls-commit': { type: 'mls-commit', id: 13, epoch: 3, commit: 'AAEAAg==', welcome: 'AAEAAw==', added: ['m1'], removed: [] },
@@ -181,7 +184,14 @@ const CLIENT_MESSAGES = {
 const SERVER_MESSAGES = {
   ok: { type: 'ok', id: 1, result: { memberId: 'm1', members: [{ id: 'm2', name: 'Bo', audioMuted: false, videoMuted: true }] } },
   error: { type: 'error', id: null, code: 'bad-message', message: 'invalid mute' },
-  'member-joined': { type: 'member-joined', member: { id: 'm2', name: 'Bo', audioMuted: false, videoMuted: true } },
+  'member-joined': {
+    type: 'member-joined',
+    member: { id: 'm2', name: 'Bo', audioMuted: false, videoMuted: true, role: 'participant', hand: 2 },
+  },
+  'room-state': { type: 'room-state', settings: { locked: true, lobby: false, passwordSet: true } },
+  lobby: { type: 'lobby', knocking: [{ knockId: 'k1', name: 'Cy' }] },
+  moderation: { type: 'moderation', request: 'muted', kind: 'audio', by: 'm2' },
+  'knock-answer': { type: 'knock-answer', admitted: true, ticket: 'AbCdEfGhIjKlMnOpQrStUv' },
   offer: { type: 'offer', revision: 3, sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' },
   tracks: {
     type: 'tracks',

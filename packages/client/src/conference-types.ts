@@ -24,6 +24,8 @@ export interface ConferenceOptions {
    * allows. The client enforces its own choice whatever the server says.
    */
   p2p?: P2pMode;
+  /** The meeting's password, when it has one (`join()` rejects with `password-required` otherwise). */
+  password?: string;
 }
 
 export interface JoinOptions {
@@ -36,7 +38,7 @@ export interface ConferenceEvents {
   'participant-left': [RemoteParticipant];
   /** Name, mute state or tracks of a participant changed; the argument is the new snapshot. */
   'participant-updated': [RemoteParticipant];
-  /** The conference ended without `leave()`: the server went away or media failed. */
+  /** The conference ended without `leave()`: the server went away, or a moderator removed us or ended it. */
   disconnected: [ConferenceError];
   /** Someone became the dominant speaker: a participant's id, or `selfId` for us. */
   'dominant-speaker': [string];
@@ -60,4 +62,5 @@ export interface ConferenceEvents {
   state: [ConferenceState];
 }
 
-export type ConferenceState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'disconnected';
+/** `lobby`: waiting for a moderator to let us in. */
+export type ConferenceState = 'idle' | 'joining' | 'lobby' | 'joined' | 'reconnecting' | 'left' | 'disconnected';

@@ -1,4 +1,4 @@
-import type { P2pMode, ResumeResult } from '@sotto/protocol';
+import type { ResumeResult } from '@sotto/protocol';
 import type { ChatMessage } from './app-channel.ts';
 import { AppChannel } from './app-channel.ts';
 import type { Reaction } from './app-messages.ts';
@@ -10,9 +10,11 @@ import { E2EE_OFF, E2eeSession } from './e2ee/e2ee-session.ts';
 import { encodedTransformApi } from './e2ee/media-encryption.ts';
 import type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 import { Emitter } from './emitter.ts';
-import { ConferenceError, e2eeRefusal, LEFT_DURING_JOIN, MEMBERSHIP_ENDED, toConferenceError } from './errors.ts';
+import { ConferenceError, e2eeRefusal, LEFT_DURING_JOIN, MEMBERSHIP_ENDED, removal, toConferenceError } from './errors.ts';
+import { requestJoin } from './join-request.ts';
 import type { MediaPathInfo } from './media-path.ts';
 import { MediaPathSwitch } from './media-path.ts';
+import { MeetingControls } from './meeting-controls.ts';
 import { OutgoingMedia } from './outgoing-media.ts';
 import type { RemoteParticipant } from './participant.ts';
 import type { RemoteSlot } from './receive-connection.ts';
@@ -38,6 +40,13 @@ export class Conference extends Emitter<ConferenceEvents> {
   /** Our bridge connections; when they cannot be restarted, we leave and join afresh. */
   readonly #bridge = new BridgeMedia(this.#local, () => this.#rejoin({ leaveFirst: true }));
   readonly #roster = new Roster();
+  /** Aborts a join still waiting in the lobby when we leave. */
+  readonly #joinAbort = new AbortController();
+  /** Hands, roles and moderation (see MeetingControls). */
+  readonly controls = new MeetingControls(
+    (message) => this.#signaling?.request(message) ?? Promise.reject(new Error('not in a meeting')),
+    (kind) => this.#local.set(kind === 'audio' ? 'microphone' : 'camera', null),
+  );
   #selfId: string | null = null;
   #dominantSpeaker: string | null = null;
   #e2ee: E2eeSession | null = null;
@@ -159,23 +168,14 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Joins the meeting over `link` and starts our media: the first join, and every fresh rejoin. */
   async #enterMeeting(link: SignalingLink): Promise<void> {
-    const result = await link.request({
-      type: 'join',
-      room: this.options.room,
-      name: this.options.displayName,
-      ...(this.options.e2ee === false ? { e2ee: false } : {}),
-      p2p: this.#p2pChoice,
-    });
-    // Before any connection exists or any media is sent: a server may not decide, for someone
-    // who did not choose it, that the meeting is unencrypted.
-    if (!result.e2ee && this.options.e2ee !== false) {
-      link.request({ type: 'leave' }).catch(() => {});
-      throw e2eeRefusal('e2ee-downgrade');
-    }
+    const { room, displayName: name, password, e2ee, p2p = 'off' } = this.options;
+    const request = { type: 'join', room, name, p2p, password, e2ee: e2ee === false ? false : undefined } as const;
+    const result = await requestJoin(link, request, () => this.#setState('lobby'), this.#joinAbort.signal);
     if (this.#signaling !== link) throw LEFT_DURING_JOIN;
     link.resumeToken = result.resumeToken;
     this.#selfId = result.self.id;
     this.#roster.start(result.self.id, result.members);
+    this.controls.start(result.self, result.settings);
     // Everyone already here, once and before any update about them (updates may follow at once).
     for (const participant of this.#roster.participants.values()) this.emit('participant-joined', participant);
     if (result.e2ee) this.#startE2ee(link, result.self.id);
@@ -288,6 +288,7 @@ export class Conference extends Emitter<ConferenceEvents> {
    */
   async leave(): Promise<void> {
     if (this.#state === 'left') return;
+    this.#joinAbort.abort();
     const link = this.#signaling;
     const goodbye = link?.request({ type: 'leave' }).catch(() => {});
     this.#signaling = null;
@@ -302,7 +303,7 @@ export class Conference extends Emitter<ConferenceEvents> {
       {
         signaling,
         receive: () => this.#bridge.receive,
-        choice: this.#p2pChoice,
+        choice: this.options.p2p ?? 'off',
         encryption,
         microphone: () => this.#local.track('microphone'),
         camera: () => this.#local.track('camera'),
@@ -318,10 +319,6 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#path = path;
     this.#local.setPeer(path);
     path.on('changed', (info) => this.emit('media-path', info));
-  }
-
-  get #p2pChoice(): P2pMode {
-    return this.options.p2p ?? 'off';
   }
 
   #serverHost(): string {
@@ -361,16 +358,21 @@ export class Conference extends Emitter<ConferenceEvents> {
         return;
       }
       case 'removed':
-        // Every reason so far (a server restarting, a dead media connection, a socket that came
-        // back too late) is one where joining again is what the person wants.
-        this.#rejoin();
+        // A moderator's decision stands; after anything else (a server restarting, media that
+        // could not be restarted, a socket back too late) joining again is what the person wants.
+        if (event.reason === 'kicked' || event.reason === 'ended') this.#disconnect(removal(event.reason));
+        else this.#rejoin();
         return;
-      case 'member-updated':
-        this.#update(event.member.id, {
-          name: event.member.name,
-          audioMuted: event.member.audioMuted,
-          videoMuted: event.member.videoMuted,
-        });
+      case 'member-updated': {
+        const { id, ...changes } = event.member;
+        if (id === this.#selfId) this.controls.updateSelf(event.member);
+        else this.#update(id, changes);
+        return;
+      }
+      case 'room-state':
+      case 'lobby':
+      case 'moderation':
+        this.controls.handle(event);
         return;
       case 'media-restart':
         this.#bridge.restart().catch(() => this.#rejoin({ leaveFirst: true }));

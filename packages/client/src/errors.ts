@@ -19,6 +19,17 @@ export type ConferenceErrorCode =
   | 'e2ee-downgrade'
   /** The server no longer holds us in the meeting (see the message for why). */
   | 'removed'
+  /** The meeting needs a password (give `password` and join again), or the one given was wrong. */
+  | 'password-required'
+  | 'wrong-password'
+  /** The meeting is locked: nobody new may join. */
+  | 'room-locked'
+  /** A moderator did not let us in from the lobby. */
+  | 'denied'
+  /** A moderator removed us. */
+  | 'kicked'
+  /** A moderator ended the meeting for everyone. */
+  | 'meeting-ended'
   /** `leave()` was called before `join()` completed. */
   | 'left';
 
@@ -44,6 +55,8 @@ export function toConferenceError(error: unknown): ConferenceError {
     if (error.code === 'room-full') return new ConferenceError('room-full', error.message);
     if (error.code === 'protocol-version') return new ConferenceError('protocol-version', error.message);
     if (error.code === 'e2ee-required') return new ConferenceError('e2ee-required', error.message);
+    if (error.code === 'password-required' || error.code === 'wrong-password' || error.code === 'room-locked')
+      return new ConferenceError(error.code, error.message);
     return new ConferenceError('rejected', error.message);
   }
   return new ConferenceError('connection-failed', (error as Error)?.message ?? 'could not connect to the server');
@@ -57,4 +70,11 @@ export function e2eeRefusal(code: 'e2ee-downgrade' | 'e2ee-unsupported'): Confer
       ? 'This server tried to start the meeting without encryption. Nothing was sent. If this meeting is meant to be unencrypted, join again with end-to-end encryption turned off.'
       : 'This meeting is end-to-end encrypted, and this browser cannot encrypt media (it lacks encoded transforms). Use a current Chrome, Edge, Safari or Firefox.',
   );
+}
+
+/** Why a moderator's decision ended our membership. */
+export function removal(reason: 'kicked' | 'ended'): ConferenceError {
+  return reason === 'kicked'
+    ? new ConferenceError('kicked', 'A moderator removed you from the meeting.')
+    : new ConferenceError('meeting-ended', 'A moderator ended the meeting for everyone.');
 }

@@ -8,6 +8,9 @@ export interface RemoteParticipant {
   readonly audioMuted: boolean;
   /** They switched their camera off. */
   readonly videoMuted: boolean;
+  readonly role: 'moderator' | 'participant';
+  /** Their raised hand's place in the queue (smaller = earlier); null when down. */
+  readonly hand: number | null;
   /** Their microphone, once the server routes it to us. */
   readonly audioTrack: MediaStreamTrack | null;
   /** Their camera, once the server routes it to us. */

@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { DisplayName, MediaKind, MemberId, ProtocolVersion, RequestId, RoomName, Sdp, VideoSourceName } from './common.ts';
 import { MAX_RELAY_PAYLOAD_LENGTH } from './limits.ts';
 import { MlsCommit, MlsCreate, MlsKeyPackage } from './mls-messages.ts';
+import { Knock, Moderate, Password, RaiseHand, Ticket } from './moderation-messages.ts';
 import { P2pMode, P2pSignal } from './p2p-messages.ts';
 
 /** First message on every socket. */
@@ -23,6 +24,10 @@ export const Join = v.object({
    * `off`). The meeting's creator also sets the most the meeting allows.
    */
   p2p: v.optional(P2pMode),
+  /** The meeting's password, when it has one (else `password-required` / `wrong-password`). */
+  password: v.optional(Password),
+  /** A lobby admission (`knock-answer`), when the meeting has a lobby. */
+  ticket: v.optional(Ticket),
 });
 
 export const Leave = v.object({ type: v.literal('leave'), id: RequestId });
@@ -117,6 +122,9 @@ export const ClientMessage = v.variant('type', [
   View,
   Pin,
   RestartMedia,
+  RaiseHand,
+  Moderate,
+  Knock,
   MlsKeyPackage,
   MlsCreate,
   MlsCommit,

@@ -19,12 +19,20 @@ export const Sdp = v.pipe(v.string(), v.minLength(10), v.maxLength(MAX_SDP_LENGT
 export const VideoSourceName = v.picklist(VIDEO_SOURCES);
 export const MediaKind = v.picklist(['audio', 'video']);
 
+/** What a member may do in its meeting (docs/moderation.md). The first member is a moderator. */
+export const Role = v.picklist(['moderator', 'participant']);
+export type Role = v.InferOutput<typeof Role>;
+
 /** A member as others see it. */
 export const MemberInfo = v.object({
   id: MemberId,
   name: v.string(),
   audioMuted: v.boolean(),
   videoMuted: v.boolean(),
+  /** `moderator` or `participant` (docs/moderation.md). */
+  role: Role,
+  /** Raised hand: its place in the meeting's queue (smaller = raised earlier); null when down. */
+  hand: v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
 });
 export type MemberInfo = v.InferOutput<typeof MemberInfo>;
 

@@ -18,6 +18,14 @@ export const ERROR_CODES = [
   'e2ee-required',
   'stale-epoch',
   'server-busy',
+  /** The request needs a role the member does not have (docs/moderation.md). */
+  'forbidden',
+  /** The meeting is locked: nobody new may join. */
+  'room-locked',
+  'password-required',
+  'wrong-password',
+  /** The meeting has a lobby: `knock` and wait for a moderator. */
+  'in-lobby',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -3,6 +3,7 @@ export * from './common.ts';
 export * from './errors.ts';
 export * from './limits.ts';
 export * from './mls-messages.ts';
+export * from './moderation-messages.ts';
 export * from './p2p-messages.ts';
 export * from './parse.ts';
 export * from './relay-only.ts';

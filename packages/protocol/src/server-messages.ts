@@ -2,6 +2,7 @@ import * as v from 'valibot';
 import { MediaKind, MemberId, MemberInfo, ProtocolVersion, RequestId, Sdp } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
 import { MlsCommitEvent, MlsTask, MlsWelcome } from './mls-messages.ts';
+import { KnockAnswer, LobbyEvent, ModerationEvent, RoomSettings, RoomState } from './moderation-messages.ts';
 import { MediaPath, P2pSignalEvent } from './p2p-messages.ts';
 
 /** Successful reply to the request with the same `id`; `result`'s shape depends on the request. */
@@ -76,10 +77,12 @@ export const Speaker = v.object({ type: v.literal('speaker'), memberId: MemberId
  * - `media-lost`: its media connection failed or went silent and could not be kept;
  * - `vanished`: its signaling socket went away and did not come back in time;
  * - `too-slow`: it did not read what the server sent (too much was waiting for it);
- * - `shutdown`: the server is stopping or the meeting ended.
+ * - `shutdown`: the server is stopping;
+ * - `kicked`: a moderator removed it;
+ * - `ended`: a moderator ended the meeting for everyone.
  * (`left` — it asked to — is never sent: the member knows.)
  */
-export const REMOVAL_REASONS = ['left', 'media-lost', 'vanished', 'too-slow', 'shutdown'] as const;
+export const REMOVAL_REASONS = ['left', 'media-lost', 'vanished', 'too-slow', 'shutdown', 'kicked', 'ended'] as const;
 export type RemovalReason = (typeof REMOVAL_REASONS)[number];
 
 /** The member is no longer in the meeting (see REMOVAL_REASONS); nothing more is accepted from it there. */
@@ -96,6 +99,10 @@ export const ServerMessage = v.variant('type', [
   MemberUpdated,
   Removed,
   MediaRestart,
+  ModerationEvent,
+  RoomState,
+  LobbyEvent,
+  KnockAnswer,
   Offer,
   Tracks,
   CandidateEvent,
@@ -122,6 +129,7 @@ export const JoinResult = v.object({
   e2ee: v.boolean(),
   /** Secret that lets a new socket take this membership back after a drop (`resume`). */
   resumeToken: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
+  settings: RoomSettings,
 });
 export type JoinResult = v.InferOutput<typeof JoinResult>;
 

@@ -56,6 +56,9 @@ describe('parseClientMessage: valid messages', () => {
     view: { type: 'view', id: 9, sources: [{ memberId: 'member_1-x', source: 'camera', width: 640, height: 360 }] },
     pin: { type: 'pin', id: 10, memberIds: ['member_1-x'] },
     'restart-media': { type: 'restart-media', id: 11 },
+    'raise-hand': { type: 'raise-hand', id: 11, raised: true },
+    moderate: { type: 'moderate', id: 11, action: { type: 'mute', memberId: 'member_1-x', kind: 'audio' } },
+    knock: { type: 'knock', id: 11, room: 'team-room', name: 'Ann', password: 'secret' },
     'mls-key-package': { type: 'mls-key-package', id: 11, keyPackage: 'AAEABQAB' },
     'mls-create': { type: 'mls-create', id: 12 },
     'mls-commit': { type: 'mls-commit', id: 13, epoch: 3, commit: 'AAEAAg==', welcome: 'AAEAAw==', added: ['m1'], removed: [] },
@@ -333,7 +336,7 @@ describe('parseClientMessage: invalid fields', () => {
 });
 
 describe('parseServerMessage', () => {
-  const member = { id: 'm1', name: 'Ann', audioMuted: false, videoMuted: true };
+  const member = { id: 'm1', name: 'Ann', audioMuted: false, videoMuted: true, role: 'participant', hand: 3 };
   const valid: Record<string, Record<string, unknown>> = {
     ok: { type: 'ok', id: 1, result: { protocol: 1, server: 'sotto' } },
     error: { type: 'error', id: 2, code: 'room-full', message: 'the room is full' },
@@ -416,10 +419,11 @@ describe('parseResult', () => {
 
   it('returns a valid join result', () => {
     const result = {
-      self: { id: 'me', name: 'Me', audioMuted: false, videoMuted: false },
-      members: [{ id: 'you', name: 'You', audioMuted: true, videoMuted: false }],
+      self: { id: 'me', name: 'Me', audioMuted: false, videoMuted: false, role: 'moderator', hand: null },
+      members: [{ id: 'you', name: 'You', audioMuted: true, videoMuted: false, role: 'participant', hand: 1 }],
       e2ee: true,
       resumeToken: 'AbCdEfGhIjKlMnOpQrStUv',
+      settings: { locked: false, lobby: true, passwordSet: false },
     };
     expect(parseResult(JoinResult, result)).toEqual(result);
   });

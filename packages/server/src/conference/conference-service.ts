@@ -69,6 +69,11 @@ export class ConferenceService {
     return room;
   }
 
+  /** The room called `name` if it is running (a knock never creates one). */
+  existingRoom(name: string): Room | undefined {
+    return this.#rooms.get(name);
+  }
+
   /** The room and member a resume token belongs to, while the member is still in it. */
   resume(token: string): { room: Room; memberId: string } | undefined {
     for (const room of this.#rooms.values()) {

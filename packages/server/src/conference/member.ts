@@ -1,4 +1,4 @@
-import type { MemberInfo, RemovalReason, ServerMessage } from '@sotto/protocol';
+import type { MemberInfo, RemovalReason, Role, ServerMessage } from '@sotto/protocol';
 import { RateLimiter } from '../signaling/rate-limiter.ts';
 
 /**
@@ -27,6 +27,9 @@ export class Member {
   readonly resumeTokenHash: Buffer;
   audioMuted = false;
   videoMuted = false;
+  role: Role = 'participant';
+  /** The raised hand's place in the room's queue; null when down. */
+  hand: number | null = null;
   readonly mediaRestarts = new RateLimiter(MEDIA_RESTART_BUDGET.burst, MEDIA_RESTART_BUDGET.perSecond, Date.now());
 
   constructor(id: string, name: string, channel: MemberChannel, resumeTokenHash: Buffer) {
@@ -37,6 +40,13 @@ export class Member {
   }
 
   info(): MemberInfo {
-    return { id: this.id, name: this.name, audioMuted: this.audioMuted, videoMuted: this.videoMuted };
+    return {
+      id: this.id,
+      name: this.name,
+      audioMuted: this.audioMuted,
+      videoMuted: this.videoMuted,
+      role: this.role,
+      hand: this.hand,
+    };
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { JoinResult, P2pMode, RemovalReason, ServerMessage } from '@sotto/protocol';
+import type { JoinResult, ModerationAction, P2pMode, RemovalReason, ServerMessage } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { SourceName } from '../sfu/codecs.ts';
@@ -13,6 +13,10 @@ import type { MemberChannel } from './member.ts';
 import { Member } from './member.ts';
 import type { MlsCommitRequest } from './mls-delivery-service.ts';
 import { MlsDeliveryService } from './mls-delivery-service.ts';
+import type { ModeratedRoom } from './moderation.ts';
+import { moderate } from './moderation.ts';
+import type { Admission, Knocker } from './room-gate.ts';
+import { RoomGate } from './room-gate.ts';
 import type { TurnSettings } from './turn-credentials.ts';
 import { turnCredentials } from './turn-credentials.ts';
 
@@ -51,6 +55,10 @@ export class Room {
   readonly #mls: MlsDeliveryService | null;
   readonly #mediaPath: MediaPathPolicy;
   #closed = false;
+  /** Lock, password and lobby: who may come in (moderators set them). */
+  readonly gate = new RoomGate();
+  /** The last raised hand's place in the queue. */
+  #hands = 0;
   /** Members whose socket dropped: their stand-in channel and when they are let go. */
   readonly #detached = new Map<string, { channel: DetachedChannel; timer: NodeJS.Timeout }>();
 
@@ -114,21 +122,83 @@ export class Room {
     return this.#members.get(memberId);
   }
 
-  /** `p2p`: how far the member itself allows peer to peer (and can do it at all). */
-  join(name: string, channel: MemberChannel, p2p: P2pMode = 'off'): { member: Member; result: JoinResult } {
+  /**
+   * `p2p`: how far the member itself allows peer to peer (and can do it at all). Past the first
+   * member (who becomes the moderator), the gate decides: lock, password, lobby.
+   */
+  join(
+    name: string,
+    channel: MemberChannel,
+    p2p: P2pMode = 'off',
+    admission: Admission = {},
+  ): { member: Member; result: JoinResult } {
     if (this.#members.size >= this.#options.maxMembers) {
       throw new ProtocolError('room-full', `this meeting is full (${this.#options.maxMembers} participants)`);
     }
+    if (this.#members.size > 0) this.gate.admit(admission, Date.now());
     const resumeToken = randomBytes(16).toString('base64url');
     const member = new Member(randomBytes(9).toString('base64url'), name, channel, tokenHash(resumeToken));
+    if (this.#members.size === 0) member.role = 'moderator';
     const others = [...this.#members.values()].map((m) => m.info());
     this.#broadcast({ type: 'member-joined', member: member.info() });
     this.#members.set(member.id, member);
     this.#mls?.memberJoined(member.id);
     this.#mediaPath.memberJoined(member.id, p2p);
     log.info({ room: this.logId, member: member.id, size: this.#members.size }, 'member joined');
-    return { member, result: { self: member.info(), members: others, e2ee: this.#mls !== null, resumeToken } };
+    const result = { self: member.info(), members: others, e2ee: this.#mls !== null, resumeToken, settings: this.gate.settings };
+    return { member, result };
   }
+
+  /** Someone knocks at the lobby; the moderators see them. */
+  knock(knocker: Knocker, password: string | undefined): void {
+    this.gate.knock(knocker, password, Date.now());
+    this.#moderation.lobbyChanged();
+  }
+
+  /** The knocker gave up (or its socket closed). */
+  withdrawKnock(knockId: string): void {
+    if (this.gate.withdraw(knockId)) this.#moderation.lobbyChanged();
+  }
+
+  /** A moderator's action (forbidden to anyone else: see moderation.ts). */
+  moderate(actorId: string, action: ModerationAction): void {
+    moderate(this.#moderation, this.#require(actorId), action);
+  }
+
+  /** Our own hand goes up (to the end of the queue) or down. */
+  raiseHand(memberId: string, raised: boolean): void {
+    const member = this.#require(memberId);
+    if (raised === (member.hand !== null)) return;
+    member.hand = raised ? ++this.#hands : null;
+    this.#broadcast({ type: 'member-updated', member: member.info() });
+  }
+
+  /** What moderation needs of the room (see ModeratedRoom). */
+  readonly #moderation: ModeratedRoom = {
+    gate: this.gate,
+    member: (id) => this.#members.get(id),
+    members: () => this.#members.values(),
+    muteByModerator: (target, kind, by) => {
+      this.#router.setSilenced(target.id, kind === 'audio' ? 'microphone' : 'camera', true);
+      target.channel.send({ type: 'moderation', request: 'muted', kind, by: by.id });
+      const wasMuted = kind === 'audio' ? target.audioMuted : target.videoMuted;
+      if (wasMuted) return;
+      if (kind === 'audio') target.audioMuted = true;
+      else target.videoMuted = true;
+      this.#broadcast({ type: 'member-updated', member: target.info() });
+    },
+    askToUnmute: (target, kind, by) => target.channel.send({ type: 'moderation', request: 'ask-unmute', kind, by: by.id }),
+    memberChanged: (member) => this.#broadcast({ type: 'member-updated', member: member.info() }),
+    remove: (id, reason) => this.remove(id, reason),
+    settingsChanged: () => this.#broadcast({ type: 'room-state', settings: this.gate.settings }),
+    lobbyChanged: () => {
+      const event: ServerMessage = { type: 'lobby', knocking: this.gate.knocking };
+      for (const member of this.#members.values()) if (member.role === 'moderator') member.channel.send(event);
+    },
+    endMeeting: () => {
+      for (const id of [...this.#members.keys()]) this.remove(id, 'ended');
+    },
+  };
 
   /** The member holding this resume token, if it is still in the room. */
   memberByToken(token: string): Member | undefined {
@@ -222,6 +292,18 @@ export class Room {
     member.channel.removed(reason);
     log.info({ room: this.logId, member: memberId, size: this.#members.size, reason }, 'member left');
     if (this.#members.size === 0) this.close();
+    else if (member.role === 'moderator') this.#keepAModerator();
+  }
+
+  /** A meeting never lacks a moderator: when the last one leaves, the earliest member becomes one. */
+  #keepAModerator(): void {
+    const members = [...this.#members.values()];
+    if (members.some((m) => m.role === 'moderator')) return;
+    const next = members[0];
+    if (!next) return;
+    next.role = 'moderator';
+    this.#moderation.memberChanged(next);
+    if (this.gate.knocking.length) this.#moderation.lobbyChanged();
   }
 
   /** Ends the room (its last member left, or the server stops); everyone still in it is told. */
@@ -229,6 +311,7 @@ export class Room {
     if (this.#closed) return;
     this.#closed = true;
     for (const id of [...this.#members.keys()]) this.remove(id, 'shutdown');
+    this.gate.close();
     this.#mediaPath.close();
     this.#router.close();
     this.#options.onEmpty();
@@ -292,6 +375,8 @@ export class Room {
     const member = this.#require(memberId);
     if (kind === 'audio') member.audioMuted = muted;
     else member.videoMuted = muted;
+    // Only the member turns a source on again, also after a moderator muted it.
+    if (!muted) this.#router.setSilenced(memberId, kind === 'audio' ? 'microphone' : 'camera', false);
     this.#broadcast({ type: 'member-updated', member: member.info() }, memberId);
   }
 

@@ -35,21 +35,26 @@ export class ForwardingPolicy {
   /** Gives every member the sources the policy picks for them. */
   apply(members: ReadonlyMap<string, RoutedMember>): void {
     const speakingOrder = (id: string) => this.#lastDominantAt.get(id) ?? 0;
+    // A source a moderator silenced is published but forwarded to nobody.
+    const forwarded = (m: RoutedMember | undefined, source: SourceName) =>
+      m?.silenced.has(source) ? undefined : m?.publishers.get(source);
     const publishersOf = (ids: string[], source: SourceName) =>
-      ids.map((id) => members.get(id)?.publishers.get(source)).filter((p): p is Publisher => p !== undefined);
+      ids.map((id) => forwarded(members.get(id), source)).filter((p): p is Publisher => p !== undefined);
     for (const [memberId, member] of members) {
       const others = [...members].filter(([id]) => id !== memberId);
-      const cameras = others.filter(([, m]) => m.publishers.has('camera'));
+      const cameras = others.filter(([, m]) => forwarded(m, 'camera'));
       const video = selectLastN(
         cameras.map(([id, m]) => ({ memberId: id, lastSpokeAt: speakingOrder(id), joinedAt: m.joinedAt })),
         this.#options.lastN,
         member.pins,
       );
       const audio = selectLastN(
-        others.map(([id, m]) => ({ memberId: id, lastSpokeAt: this.speakers.lastSpokeAt(id), joinedAt: m.joinedAt })),
+        others
+          .filter(([, m]) => forwarded(m, 'microphone'))
+          .map(([id, m]) => ({ memberId: id, lastSpokeAt: this.speakers.lastSpokeAt(id), joinedAt: m.joinedAt })),
         this.#options.audioLastN,
       );
-      const screens = others.map(([, m]) => m.publishers.get('screen')).filter((p): p is Publisher => p !== undefined);
+      const screens = others.map(([, m]) => forwarded(m, 'screen')).filter((p): p is Publisher => p !== undefined);
       member.subscriber.setSources('audio', publishersOf(audio, 'microphone'));
       member.subscriber.setSources('video', [...publishersOf(video, 'camera'), ...screens]);
     }

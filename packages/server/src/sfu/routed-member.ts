@@ -13,4 +13,6 @@ export interface RoutedMember {
   joinedAt: number;
   /** Members whose video this member pinned, first = most important. */
   pins: string[];
+  /** Sources a moderator muted: forwarded to nobody until the member turns them on again. */
+  silenced: Set<SourceName>;
 }

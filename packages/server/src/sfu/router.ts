@@ -80,7 +80,7 @@ export class Router extends EventEmitter<RouterEvents> {
   /** Adds a member: creates their receive connection and sends its first offer. */
   addMember(memberId: string): void {
     if (this.#closed || this.#members.has(memberId)) return;
-    this.#openMedia(memberId, { joinedAt: monotonicNow(), pins: [], lastRevision: 0 });
+    this.#openMedia(memberId, { joinedAt: monotonicNow(), pins: [], silenced: new Set(), lastRevision: 0 });
   }
 
   /**
@@ -93,10 +93,10 @@ export class Router extends EventEmitter<RouterEvents> {
     const member = this.#members.get(memberId);
     if (this.#closed || !member) return;
     this.#releaseMedia(memberId, member);
-    this.#openMedia(memberId, { joinedAt: member.joinedAt, pins: member.pins, lastRevision: member.subscriber.revision });
+    this.#openMedia(memberId, { ...member, lastRevision: member.subscriber.revision });
   }
 
-  #openMedia(memberId: string, kept: { joinedAt: number; pins: string[]; lastRevision: number }): void {
+  #openMedia(memberId: string, kept: Pick<RoutedMember, 'joinedAt' | 'pins' | 'silenced'> & { lastRevision: number }): void {
     const connection = this.#engine.createConnection('recv');
     const subscriber = new Subscriber(memberId, connection, kept.lastRevision);
     const member: RoutedMember = {
@@ -105,6 +105,7 @@ export class Router extends EventEmitter<RouterEvents> {
       publishConnections: new Map(),
       joinedAt: kept.joinedAt,
       pins: kept.pins,
+      silenced: kept.silenced,
     };
     this.#members.set(memberId, member);
     subscriber.on('offer', (offer) => this.emit('offer', memberId, offer));
@@ -122,7 +123,10 @@ export class Router extends EventEmitter<RouterEvents> {
       audioLevelExtensionId: AUDIO_LEVEL_ID,
       // The browser numbers its microphone packets too and expects feedback for them.
       transportCcExtensionId: TRANSPORT_CC_ID,
-      onAudioLevel: (level, now) => this.#policy.speakers.onLevel(memberId, level, now),
+      // A silenced microphone does not speak: it never becomes the dominant speaker.
+      onAudioLevel: (level, now) => {
+        if (!member.silenced.has('microphone')) this.#policy.speakers.onLevel(memberId, level, now);
+      },
     });
     member.publishers.set('microphone', microphone);
     this.#reconcile();
@@ -148,6 +152,15 @@ export class Router extends EventEmitter<RouterEvents> {
   /** The members whose video `memberId` wants most, in order; they always get a last-N place. */
   setPins(memberId: string, pinned: readonly string[]): void {
     this.#member(memberId).pins = pinned.filter((id) => id !== memberId);
+    this.#reconcile();
+  }
+
+  /** A moderator muted (true) a member's source, or the member turned it on again (false). */
+  setSilenced(memberId: string, source: SourceName, silenced: boolean): void {
+    const member = this.#members.get(memberId);
+    if (!member) return;
+    if (silenced) member.silenced.add(source);
+    else member.silenced.delete(source);
     this.#reconcile();
   }
 

@@ -17,11 +17,16 @@ export class RateLimiter {
 
   /** True when a message may pass at `nowMs`. */
   take(nowMs: number): boolean {
+    if (!this.available(nowMs)) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** True when one could pass at `nowMs`, without using it up (charge later with `take`). */
+  available(nowMs: number): boolean {
     const elapsed = Math.max(0, nowMs - this.#last) / 1000;
     this.#last = nowMs;
     this.#tokens = Math.min(this.#burst, this.#tokens + elapsed * this.#perSecond);
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+    return this.#tokens >= 1;
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ClientMessage, ErrorCode, RemovalReason, ServerMessage } from '@sotto/protocol';
 import { CLOSE_CODES, PROTOCOL_VERSION, parseClientMessage } from '@sotto/protocol';
 import type { ConferenceService } from '../conference/conference-service.ts';
@@ -26,6 +27,11 @@ export interface SessionOptions {
   joinDeadlineMs?: number;
 }
 
+/** Wrong passwords one connection may try: three at once, then one every 5 s. */
+export const CONNECTION_PASSWORD_ATTEMPTS = { burst: 3, perSecond: 0.2 } as const;
+/** How long someone may wait in a lobby for an answer. */
+const LOBBY_WAIT_MS = 10 * 60_000;
+
 /** One strike is forgiven this often: a burst long ago does not count against a client forever. */
 const STRIKE_DECAY_MS = 10_000;
 
@@ -44,6 +50,13 @@ export class Session {
   #helloDone = false;
   #room: Room | null = null;
   #member: Member | null = null;
+  /** Waiting in a room's lobby. */
+  #knock: { room: Room; knockId: string } | null = null;
+  readonly #passwordAttempts = new RateLimiter(
+    CONNECTION_PASSWORD_ATTEMPTS.burst,
+    CONNECTION_PASSWORD_ATTEMPTS.perSecond,
+    Date.now(),
+  );
   #closed = false;
 
   constructor(socket: SessionSocket, conference: ConferenceService, options: SessionOptions) {
@@ -133,12 +146,31 @@ export class Session {
       if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
       const p2p = message.p2p ?? 'off';
       const room = this.#conference.room(message.room, message.e2ee ?? true, p2p);
-      const { member, result } = room.join(message.name, this.#channel(), p2p);
+      const { member, result } = this.#passwordAttempt(message.password, () =>
+        room.join(message.name, this.#channel(), p2p, { password: message.password, ticket: message.ticket }),
+      );
+      this.#withdrawKnock();
       this.#room = room;
       this.#member = member;
       this.#clearDeadline();
       this.#reply(message.id, result);
       room.startMedia(member.id);
+      return;
+    }
+    if (message.type === 'knock') {
+      if (this.#member || this.#knock) throw new ProtocolError('already-joined', 'this connection already joined or knocked');
+      const room = this.#conference.existingRoom(message.room);
+      if (!room) throw new ProtocolError('bad-state', 'this meeting is not running: join it');
+      const knockId = randomBytes(9).toString('base64url');
+      this.#passwordAttempt(message.password, () =>
+        room.knock(
+          { knockId, name: message.name, answer: (admitted, ticket) => this.#onKnockAnswer(admitted, ticket) },
+          message.password,
+        ),
+      );
+      this.#knock = { room, knockId };
+      this.#armDeadline(LOBBY_WAIT_MS, 'nobody answered the knock');
+      this.#reply(message.id, {});
       return;
     }
     const room = this.#room;
@@ -192,6 +224,14 @@ export class Session {
         room.setPins(member.id, message.memberIds);
         this.#reply(message.id, {});
         return;
+      case 'raise-hand':
+        room.raiseHand(member.id, message.raised);
+        this.#reply(message.id, {});
+        return;
+      case 'moderate':
+        room.moderate(member.id, message.action);
+        this.#reply(message.id, {});
+        return;
       case 'restart-media':
         if (!room.restartMedia(member.id))
           throw new ProtocolError('rate-limited', 'too many media restarts: leave and join the meeting again');
@@ -214,6 +254,31 @@ export class Session {
         this.#reply(message.id, {});
         return;
     }
+  }
+
+  /** Runs a join or knock carrying `password`; wrong passwords are budgeted per connection too. */
+  #passwordAttempt<T>(password: string | undefined, attempt: () => T): T {
+    if (password !== undefined && !this.#passwordAttempts.available(Date.now()))
+      throw new ProtocolError('rate-limited', 'too many wrong passwords; wait a moment');
+    try {
+      return attempt();
+    } catch (error) {
+      if (error instanceof ProtocolError && error.code === 'wrong-password') this.#passwordAttempts.take(Date.now());
+      throw error;
+    }
+  }
+
+  /** A moderator answered our knock: the client joins with the ticket, or is told no. */
+  #onKnockAnswer(admitted: boolean, ticket: string | undefined): void {
+    this.#knock = null;
+    this.#send({ type: 'knock-answer', admitted, ...(ticket ? { ticket } : {}) });
+    this.#armDeadline(this.#options.joinDeadlineMs ?? 10_000, 'no join in time');
+  }
+
+  #withdrawKnock(): void {
+    const knock = this.#knock;
+    this.#knock = null;
+    knock?.room.withdrawKnock(knock.knockId);
   }
 
   #fail(id: number, error: unknown): void {
@@ -273,6 +338,7 @@ export class Session {
   close(code: number, reason: string, why: RemovalReason = 'left'): void {
     if (this.#closed) return;
     this.#clearDeadline();
+    this.#withdrawKnock();
     this.#leave(why);
     this.#closed = true;
     this.#socket.close(code, reason);
@@ -287,6 +353,7 @@ export class Session {
    */
   onSocketClosed(code = 1006): void {
     this.#clearDeadline();
+    this.#withdrawKnock();
     const room = this.#room;
     const member = this.#member;
     this.#room = null;
