@@ -40,6 +40,8 @@ export class Conference extends Emitter<ConferenceEvents> {
   /** Our bridge connections; when they cannot be restarted, we leave and join afresh. */
   readonly #bridge = new BridgeMedia(this.#local, () => this.#rejoin({ leaveFirst: true }));
   readonly #roster = new Roster();
+  /** Why the conference ended without `leave()`, once it has. */
+  #endedBy: ConferenceError | null = null;
   /** Aborts a join still waiting in the lobby when we leave. */
   readonly #joinAbort = new AbortController();
   /** Hands, roles and moderation (see MeetingControls). */
@@ -129,9 +131,8 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Internal peer connections, for diagnostics (stats pages, tests). */
   get peerConnections(): RTCPeerConnection[] {
-    return [this.#bridge.receive?.pc, this.#local.cameraConnection?.pc, this.#path?.peerConnection ?? undefined].filter(
-      (pc): pc is RTCPeerConnection => pc !== undefined,
-    );
+    const all = [this.#bridge.receive?.pc, this.#local.cameraConnection?.pc, this.#path?.peerConnection];
+    return all.filter((pc): pc is RTCPeerConnection => !!pc);
   }
 
   /**
@@ -162,7 +163,8 @@ export class Conference extends Emitter<ConferenceEvents> {
       const left = this.state === 'left';
       this.#cleanup();
       if (!left) this.#state = 'disconnected';
-      throw left ? LEFT_DURING_JOIN : toConferenceError(error);
+      // Ended while it started (e.g. removed by a moderator): join() says why, not what it tripped on.
+      throw left ? LEFT_DURING_JOIN : (this.#endedBy ?? toConferenceError(error));
     }
   }
 
@@ -327,11 +329,9 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Refuses (and leaves) rather than ever sending or receiving media in the clear. */
   #startE2ee(signaling: SignalingRequester, selfId: string): void {
+    // requestJoin refused (and left) already when this browser cannot encrypt.
     const api = encodedTransformApi();
-    if (!api) {
-      signaling.request({ type: 'leave' }).catch(() => {});
-      throw e2eeRefusal('e2ee-unsupported');
-    }
+    if (!api) throw e2eeRefusal('e2ee-unsupported');
     const session = new E2eeSession(selfId, api, (message) => signaling.request(message));
     this.#e2ee = session;
     session.on('status', (status) => this.emit('e2ee', status));
@@ -423,7 +423,8 @@ export class Conference extends Emitter<ConferenceEvents> {
   }
 
   #disconnect(error: ConferenceError): void {
-    if (this.#state !== 'joined' && this.#state !== 'joining' && this.#state !== 'reconnecting') return;
+    if (this.#state === 'idle' || this.#state === 'left' || this.#state === 'disconnected') return;
+    this.#endedBy = error;
     this.#cleanup();
     this.#setState('disconnected');
     this.emit('disconnected', error);

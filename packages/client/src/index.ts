@@ -1,3 +1,4 @@
+export type { MemberInfo, RoomSettings } from '@sotto/protocol';
 export type { ChatMessage } from './app-channel.ts';
 export type { Reaction } from './app-messages.ts';
 export { MAX_CHAT_LENGTH, REACTIONS } from './app-messages.ts';
@@ -12,4 +13,5 @@ export type { E2eeFrameStats } from './e2ee/worker-messages.ts';
 export type { ConferenceErrorCode } from './errors.ts';
 export { ConferenceError } from './errors.ts';
 export type { MediaPathInfo } from './media-path.ts';
+export type { KnockingPerson, MeetingControls, ModerationNotice } from './meeting-controls.ts';
 export type { RemoteParticipant } from './participant.ts';

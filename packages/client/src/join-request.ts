@@ -1,4 +1,5 @@
 import type { JoinResult, RequestOf } from '@sotto/protocol';
+import { encodedTransformApi } from './e2ee/media-encryption.ts';
 import { ConferenceError, e2eeRefusal, LEFT_DURING_JOIN } from './errors.ts';
 import type { ServerEvent } from './signaling-client.ts';
 import { RequestError } from './signaling-client.ts';
@@ -22,10 +23,13 @@ export async function requestJoin(
   const request = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as RequestOf<'join'>;
   const result = await joinThroughLobby(link, request, onWaiting, signal);
   // Before any connection exists or any media is sent: a server may not decide, for someone
-  // who did not choose it, that the meeting is unencrypted.
-  if (!result.e2ee && request.e2ee !== false) {
+  // who did not choose it, that the meeting is unencrypted; and an encrypted meeting is left at
+  // once by a browser that cannot encrypt.
+  const refusal =
+    !result.e2ee && request.e2ee !== false ? 'e2ee-downgrade' : result.e2ee && !encodedTransformApi() ? 'e2ee-unsupported' : null;
+  if (refusal) {
     link.request({ type: 'leave' }).catch(() => {});
-    throw e2eeRefusal('e2ee-downgrade');
+    throw e2eeRefusal(refusal);
   }
   return result;
 }

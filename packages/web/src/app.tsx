@@ -7,8 +7,8 @@ import { PreJoin } from './prejoin.tsx';
 import { roomFromPath } from './room-name.ts';
 
 type Stage =
-  | { name: 'prejoin' }
-  | { name: 'meeting'; displayName: string; media: LocalMedia; e2ee: boolean; p2p: P2pChoice }
+  | { name: 'prejoin'; passwordPrompt?: string }
+  | { name: 'meeting'; displayName: string; media: LocalMedia; e2ee: boolean; p2p: P2pChoice; password?: string | undefined }
   | { name: 'left' };
 
 export function App() {
@@ -19,7 +19,10 @@ export function App() {
     return (
       <PreJoin
         room={room}
-        onJoin={(displayName, media, e2ee, p2p) => setStage({ name: 'meeting', displayName, media, e2ee, p2p })}
+        passwordPrompt={stage.passwordPrompt}
+        onJoin={(displayName, media, e2ee, p2p, password) =>
+          setStage({ name: 'meeting', displayName, media, e2ee, p2p, password })
+        }
       />
     );
   }
@@ -31,7 +34,9 @@ export function App() {
         media={stage.media}
         e2ee={stage.e2ee}
         p2p={stage.p2p}
+        password={stage.password}
         onLeave={() => setStage({ name: 'left' })}
+        onNeedsPassword={(message) => setStage({ name: 'prejoin', passwordPrompt: message })}
       />
     );
   }

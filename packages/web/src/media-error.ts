@@ -24,6 +24,18 @@ export function explain(error: unknown): string {
       return 'This server only hosts end-to-end encrypted meetings.';
     case 'e2ee-downgrade':
       return error.message;
+    case 'password-required':
+      return 'This meeting has a password. Enter it to join.';
+    case 'wrong-password':
+      return 'That password is not right. Check it and try again.';
+    case 'room-locked':
+      return 'This meeting is locked: a moderator lets nobody new in right now.';
+    case 'denied':
+      return 'A moderator did not let you into this meeting.';
+    case 'kicked':
+      return 'A moderator removed you from the meeting.';
+    case 'meeting-ended':
+      return 'A moderator ended the meeting for everyone.';
     case 'media-failed':
       return `Audio and video could not connect: ${error.message}.`;
     default:

@@ -1,11 +1,15 @@
-import type { E2eeStatus, LocalMedia, MediaPathInfo, Reaction, RemoteParticipant } from '@sotto/client';
-import { Conference, openLocalMedia, REACTIONS } from '@sotto/client';
+import type { E2eeStatus, LocalMedia, MediaPathInfo, RemoteParticipant } from '@sotto/client';
+import { Conference, ConferenceError } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ChatPanel, useChat } from './chat-panel.tsx';
 import { EncryptionStatus } from './encryption-status.tsx';
+import { useLocalMedia } from './local-media.ts';
 import { explain } from './media-error.ts';
 import { MediaPathStatus, pathLabel } from './media-path-status.tsx';
+import { UnmuteRequest, useMeetingControls } from './meeting-controls.tsx';
 import { Notices, useNotices } from './notices.tsx';
+import { ParticipantsPanel } from './participants-panel.tsx';
+import { ReactionPicker, useReactions } from './reactions.tsx';
 import { ShortcutHelp, useShortcuts } from './shortcuts.tsx';
 import { Tile } from './tile.tsx';
 
@@ -17,56 +21,47 @@ interface Props {
   e2ee: boolean;
   /** How far we allow peer to peer (see PreJoin). */
   p2p: 'off' | 'relay' | 'direct';
+  /** The meeting's password, when the person gave one. */
+  password?: string | undefined;
   onLeave: () => void;
+  /** The meeting needs a password, or the one given was wrong: ask for it (`message` says which). */
+  onNeedsPassword: (message: string) => void;
 }
 
 const SELF = 'self';
-const REACTION_MS = 4000;
 
-/** Reactions currently shown, by participant id (or SELF); each fades after a few seconds. */
-function useReactions(): { of: (id: string) => Reaction | undefined; show: (id: string, emoji: Reaction) => void } {
-  const [shown, setShown] = useState<ReadonlyMap<string, Reaction>>(new Map());
-  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
-  const show = (id: string, emoji: Reaction) => {
-    setShown((m) => new Map(m).set(id, emoji));
-    clearTimeout(timers.current.get(id));
-    timers.current.set(
-      id,
-      setTimeout(() => {
-        setShown((m) => {
-          const next = new Map(m);
-          next.delete(id);
-          return next;
-        });
-      }, REACTION_MS),
-    );
-  };
-  return { of: (id) => shown.get(id), show };
-}
-
-type Status = { kind: 'joining' } | { kind: 'joined' } | { kind: 'reconnecting' } | { kind: 'failed'; message: string };
+type Status =
+  | { kind: 'joining' }
+  | { kind: 'lobby' }
+  | { kind: 'joined' }
+  | { kind: 'reconnecting' }
+  | { kind: 'failed'; message: string };
 
 /** The meeting: a tile per person, our own preview, and the toolbar. */
-export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave }: Props) {
+export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, password, onLeave, onNeedsPassword }: Props) {
   const conference = useRef<Conference | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'joining' });
   const [participants, setParticipants] = useState<RemoteParticipant[]>([]);
-  const [microphone, setMicrophone] = useState(media.microphone);
-  const [camera, setCamera] = useState(media.camera);
   const [speaker, setSpeaker] = useState<string | null>(null);
   const [layout, setLayout] = useState<'grid' | 'speaker'>('grid');
   const [pinned, setPinned] = useState<string | null>(null);
   const [e2ee, setE2ee] = useState<E2eeStatus | null>(null);
   const reactions = useReactions();
-  const [picking, setPicking] = useState(false);
   const [path, setPath] = useState<MediaPathInfo | null>(null);
   const notices = useNotices();
   const chat = useChat();
-  const local = useRef({ microphone, camera });
-  local.current = { microphone, camera };
+  const [panel, setPanel] = useState(false);
+  const local = useLocalMedia(() => conference.current, media, notices.show);
+  const { microphone, camera } = local;
+  const selfId = conference.current?.selfId ?? null;
+  const nameOf = (id: string) =>
+    id === selfId
+      ? `${displayName} (you)`
+      : (participants.find((p) => p.id === id)?.name ?? `someone not in the meeting (${id.slice(0, 6)})`);
+  const controls = useMeetingControls(notices.show, nameOf, local.switchedOff);
 
   useEffect(() => {
-    const c = new Conference({ room, displayName, e2ee: wantE2ee, p2p });
+    const c = new Conference({ room, displayName, e2ee: wantE2ee, p2p, ...(password ? { password } : {}) });
     conference.current = c;
     (window as unknown as { sottoConference?: Conference }).sottoConference = c;
     const refresh = () => setParticipants([...c.participants.values()]);
@@ -81,9 +76,9 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     c.on('participant-updated', refresh);
     c.on('disconnected', (error) => setStatus({ kind: 'failed', message: explain(error) }));
     c.on('state', (state) => {
-      if (state === 'reconnecting') setStatus({ kind: 'reconnecting' });
-      else if (state === 'joined') setStatus({ kind: 'joined' });
+      if (state === 'reconnecting' || state === 'joined' || state === 'lobby') setStatus({ kind: state });
     });
+    controls.attach(c);
     // Closing the tab or leaving the page is leaving the meeting: the others see it at once.
     const leaveOnExit = () => c.leave();
     window.addEventListener('pagehide', leaveOnExit);
@@ -109,13 +104,16 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
         setPath(c.mediaPath);
         refresh();
       },
-      (error: unknown) => setStatus({ kind: 'failed', message: explain(error) }),
+      (error: unknown) => {
+        const code = error instanceof ConferenceError ? error.code : null;
+        if (code === 'password-required' || code === 'wrong-password') onNeedsPassword(explain(error));
+        else setStatus({ kind: 'failed', message: explain(error) });
+      },
     );
     return () => {
       window.removeEventListener('pagehide', leaveOnExit);
       c.leave();
-      local.current.microphone?.stop();
-      local.current.camera?.stop();
+      local.release();
     };
   }, []);
 
@@ -128,42 +126,6 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
       sizeReporters.current.set(id, reporter);
     }
     return reporter;
-  };
-
-  const toggleMicrophone = async () => {
-    const c = conference.current;
-    if (!c) return;
-    if (microphone) {
-      microphone.stop();
-      setMicrophone(null);
-      await c.setMicrophone(null);
-      return;
-    }
-    try {
-      const { microphone: track } = await openLocalMedia({ audio: true, video: false });
-      setMicrophone(track);
-      await c.setMicrophone(track);
-    } catch (error) {
-      notices.show(explain(error));
-    }
-  };
-
-  const toggleCamera = async () => {
-    const c = conference.current;
-    if (!c) return;
-    if (camera) {
-      camera.stop();
-      setCamera(null);
-      await c.setCamera(null);
-      return;
-    }
-    try {
-      const { camera: track } = await openLocalMedia({ audio: false, video: true });
-      setCamera(track);
-      await c.setCamera(track);
-    } catch (error) {
-      notices.show(explain(error));
-    }
   };
 
   if (status.kind === 'failed') {
@@ -184,40 +146,19 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     );
   }
 
-  // Space held while muted: the microphone is on until it is released (even a tap shorter than
-  // opening the microphone ends muted).
-  const talking = useRef<Promise<MediaStreamTrack | null> | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
-  const talk = (held: boolean) => {
-    const c = conference.current;
-    if (!c) return;
-    if (held && !microphone && !talking.current) {
-      talking.current = openLocalMedia({ audio: true, video: false }).then(
-        async ({ microphone: track }) => {
-          setMicrophone(track);
-          await c.setMicrophone(track);
-          return track;
-        },
-        () => null,
-      );
-    } else if (!held && talking.current) {
-      const pending = talking.current;
-      talking.current = null;
-      pending.then(async (track) => {
-        if (!track) return;
-        track.stop();
-        setMicrophone(null);
-        await c.setMicrophone(null);
-      });
-    }
-  };
+  const handRaised = controls.self?.hand != null;
+  const toggleHand = () =>
+    conference.current?.controls.raiseHand(!handRaised).catch(() => notices.show('Your hand could not be raised.'));
   useShortcuts({
-    microphone: () => void toggleMicrophone(),
-    camera: () => void toggleCamera(),
+    microphone: () => void local.toggle('audio'),
+    camera: () => void local.toggle('video'),
     chat: () => chat.setOpen(!chat.open),
     view: () => setLayout(layout === 'grid' ? 'speaker' : 'grid'),
+    hand: () => void toggleHand(),
+    participants: () => setPanel(!panel),
     help: () => setHelpOpen(!helpOpen),
-    talk,
+    talk: local.talk,
     escape: () => setHelpOpen(false),
   });
 
@@ -228,11 +169,24 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
   };
 
   const count = participants.length + 1;
-  const selfId = conference.current?.selfId ?? null;
-  const nameOf = (id: string) =>
-    id === selfId
-      ? `${displayName} (you)`
-      : (participants.find((p) => p.id === id)?.name ?? `someone not in the meeting (${id.slice(0, 6)})`);
+  // A raised hand's place in the queue everyone sees (1 = first).
+  const handQueue = [...participants, ...(controls.self ? [controls.self] : [])]
+    .filter((p) => p.hand !== null)
+    .sort((a, b) => (a.hand ?? 0) - (b.hand ?? 0))
+    .map((p) => p.id);
+  const handOf = (id: string | null) => (id && handQueue.includes(id) ? handQueue.indexOf(id) + 1 : null);
+  if (status.kind === 'lobby') {
+    return (
+      <main class="centered">
+        <p class="notice" role="status" data-status="lobby">
+          Waiting for a moderator to let you in…
+        </p>
+        <button type="button" onClick={() => onLeave()}>
+          Leave
+        </button>
+      </main>
+    );
+  }
   // Speaker view: the pinned person, else the dominant speaker (not ourselves), else the first.
   const focusId =
     layout === 'speaker' ? (pinned ?? (speaker && speaker !== selfId ? speaker : null) ?? participants[0]?.id ?? null) : null;
@@ -241,6 +195,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
     <main class="meeting">
       <header class="meeting-bar">
         <span class="room-name">{room}</span>
+        {controls.settings.locked && <span class="tag">Locked</span>}
         <span class="status" data-status={status.kind}>
           {status.kind === 'joining'
             ? 'Joining…'
@@ -288,6 +243,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
             pinned={p.id === pinned}
             onTogglePin={() => togglePin(p.id)}
             reaction={reactions.of(p.id)}
+            hand={handOf(p.id)}
           />
         ))}
         <Tile
@@ -297,6 +253,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
           audioMuted={!microphone}
           speaking={speaker !== null && speaker === selfId}
           reaction={reactions.of(SELF)}
+          hand={handOf(selfId)}
           self
         />
       </section>
@@ -310,38 +267,61 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, onLeave
           onError={notices.show}
         />
       )}
+      {panel && conference.current && (
+        <ParticipantsPanel
+          conference={conference.current}
+          participants={participants}
+          self={controls.self}
+          selfName={displayName}
+          settings={controls.settings}
+          knocking={controls.knocking}
+          onError={notices.show}
+          onClose={() => setPanel(false)}
+        />
+      )}
+      {controls.asked && (
+        <UnmuteRequest
+          notice={controls.asked}
+          from={nameOf(controls.asked.by)}
+          onAccept={() => {
+            const kind = controls.asked?.kind ?? 'audio';
+            controls.dismissAsk();
+            if (!(kind === 'audio' ? microphone : camera)) void local.toggle(kind);
+          }}
+          onDecline={controls.dismissAsk}
+        />
+      )}
       {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} />}
       <Notices notices={notices.list} />
       <footer class="toolbar">
-        <button type="button" aria-pressed={!!microphone} onClick={toggleMicrophone}>
+        <button type="button" aria-pressed={!!microphone} onClick={() => local.toggle('audio')}>
           {microphone ? 'Mute' : 'Unmute'}
         </button>
-        <button type="button" aria-pressed={!!camera} onClick={toggleCamera}>
+        <button type="button" aria-pressed={!!camera} onClick={() => local.toggle('video')}>
           {camera ? 'Stop camera' : 'Start camera'}
         </button>
-        <div class="reactions">
-          <button type="button" aria-expanded={picking} onClick={() => setPicking(!picking)}>
-            React
-          </button>
-          {picking && (
-            <div class="reaction-picker">
-              {REACTIONS.map((emoji) => (
-                <button
-                  type="button"
-                  key={emoji}
-                  aria-label={`React with ${emoji}`}
-                  onClick={() => {
-                    setPicking(false);
-                    reactions.show(SELF, emoji);
-                    conference.current?.react(emoji).catch(() => notices.show('Your reaction could not be sent.'));
-                  }}
-                >
-                  {emoji}
-                </button>
-              ))}
-            </div>
+        <button type="button" aria-pressed={handRaised} onClick={toggleHand}>
+          {handRaised ? 'Lower hand' : 'Raise hand'}
+        </button>
+        <ReactionPicker
+          onPick={(emoji) => {
+            reactions.show(SELF, emoji);
+            conference.current?.react(emoji).catch(() => notices.show('Your reaction could not be sent.'));
+          }}
+        />
+        <button
+          type="button"
+          aria-pressed={panel}
+          aria-label={controls.knocking.length ? `Participants, ${controls.knocking.length} waiting` : 'Participants'}
+          onClick={() => setPanel(!panel)}
+        >
+          People
+          {controls.knocking.length > 0 && (
+            <span class="badge" aria-hidden="true">
+              {controls.knocking.length}
+            </span>
           )}
-        </div>
+        </button>
         <button
           type="button"
           aria-pressed={chat.open}

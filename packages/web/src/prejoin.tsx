@@ -15,11 +15,13 @@ const P2P_CHOICES: ReadonlyArray<[P2pChoice, string]> = [
 
 interface Props {
   room: string;
+  /** The meeting needs a password (or the last one was wrong): why, shown above its field. */
+  passwordPrompt?: string | undefined;
   /**
    * `e2ee` false: start the meeting without end-to-end encryption (if the server allows it).
    * `p2p`: how far we allow media to go peer to peer when two are in the meeting.
    */
-  onJoin: (displayName: string, media: LocalMedia, e2ee: boolean, p2p: P2pChoice) => void;
+  onJoin: (displayName: string, media: LocalMedia, e2ee: boolean, p2p: P2pChoice, password?: string) => void;
 }
 
 interface ServerChoices {
@@ -57,7 +59,8 @@ function useServerChoices(): ServerChoices {
 }
 
 /** Camera preview, mic and camera toggles, device pickers, a name, and Join. */
-export function PreJoin({ room, onJoin }: Props) {
+export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
+  const [password, setPassword] = useState('');
   const [micOn, setMicOn] = useState(true);
   const [camOn, setCamOn] = useState(true);
   const [micId, setMicId] = useState<string | undefined>();
@@ -119,7 +122,7 @@ export function PreJoin({ room, onJoin }: Props) {
     if (!trimmed || !ready) return;
     localStorage.setItem(NAME_KEY, trimmed);
     handedOver.current = true;
-    onJoin(trimmed, current.current, e2ee || !unencryptedAllowed, p2p ?? defaultP2p(server));
+    onJoin(trimmed, current.current, e2ee || !unencryptedAllowed, p2p ?? defaultP2p(server), password || undefined);
   };
 
   return (
@@ -176,6 +179,20 @@ export function PreJoin({ room, onJoin }: Props) {
           Your name
           <input value={name} maxLength={64} required onInput={(e) => setName(e.currentTarget.value)} autoComplete="nickname" />
         </label>
+        {passwordPrompt && (
+          <label class="name">
+            <span role="alert">{passwordPrompt}</span>
+            Meeting password
+            <input
+              type="password"
+              value={password}
+              maxLength={128}
+              required
+              autoComplete="off"
+              onInput={(e) => setPassword(e.currentTarget.value)}
+            />
+          </label>
+        )}
         {unencryptedAllowed && (
           <label class="e2ee-choice">
             <input type="checkbox" checked={e2ee} onChange={(e) => setE2ee(e.currentTarget.checked)} /> End-to-end encryption

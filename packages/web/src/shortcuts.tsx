@@ -7,6 +7,8 @@ export const SHORTCUTS: ReadonlyArray<{ keys: string; action: string }> = [
   { keys: 'Space (hold)', action: 'Talk while muted' },
   { keys: 'C', action: 'Open or close the chat' },
   { keys: 'T', action: 'Switch between grid and speaker view' },
+  { keys: 'R', action: 'Raise or lower your hand' },
+  { keys: 'P', action: 'Show or hide the participants' },
   { keys: '?', action: 'Show or hide these shortcuts' },
 ];
 
@@ -15,6 +17,8 @@ export interface ShortcutHandlers {
   camera(): void;
   chat(): void;
   view(): void;
+  hand(): void;
+  participants(): void;
   help(): void;
   /** Space pressed (true) or released (false). */
   talk(held: boolean): void;
@@ -49,6 +53,8 @@ export function useShortcuts(handlers: ShortcutHandlers): void {
         v: h.camera,
         c: h.chat,
         t: h.view,
+        r: h.hand,
+        p: h.participants,
         '?': h.help,
       };
       if (event.key === ' ') {

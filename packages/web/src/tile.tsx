@@ -17,6 +17,8 @@ interface Props {
   onVideoSize?: ((width: number, height: number) => void) | undefined;
   /** A reaction this person just sent. */
   reaction?: string | undefined;
+  /** Raised hand: its place in the queue (1 = first); null when down. */
+  hand?: number | null;
 }
 
 function initials(name: string): string {
@@ -57,6 +59,11 @@ export function Tile(props: Props) {
           </svg>
         )}
         <span class="name">{name}</span>
+        {props.hand != null && (
+          <span class="hand" role="img" aria-label={`${name} raised a hand (${props.hand} in the queue)`}>
+            ✋ {props.hand}
+          </span>
+        )}
       </figcaption>
       {props.reaction && (
         <span class="reaction" role="img" aria-label={`${name} reacted ${props.reaction}`}>
