@@ -7,11 +7,13 @@ import { useLocalMedia } from './local-media.ts';
 import { explain } from './media-error.ts';
 import { MediaPathStatus, pathLabel } from './media-path-status.tsx';
 import { UnmuteRequest, useMeetingControls } from './meeting-controls.tsx';
+import { MoreMenu } from './more-menu.tsx';
 import { Notices, useNotices } from './notices.tsx';
 import { ParticipantsPanel } from './participants-panel.tsx';
 import { ReactionPicker, useReactions } from './reactions.tsx';
 import { ShortcutHelp, useShortcuts } from './shortcuts.tsx';
 import { Tile } from './tile.tsx';
+import { TileArea } from './tile-area.tsx';
 
 interface Props {
   room: string;
@@ -51,6 +53,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
   const notices = useNotices();
   const chat = useChat();
   const [panel, setPanel] = useState(false);
+  const [selfView, setSelfView] = useState(true);
   const local = useLocalMedia(() => conference.current, media, notices.show);
   const { microphone, camera } = local;
   const selfId = conference.current?.selfId ?? null;
@@ -228,35 +231,50 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
           This meeting is not end-to-end encrypted: the server could see and hear it.
         </p>
       )}
-      <section class={`grid ${layout === 'speaker' ? 'speaker-view' : ''}`} data-count={count} aria-label="Participants">
-        {ordered.map((p) => (
-          <Tile
-            key={p.id}
-            participantId={p.id}
-            name={p.name}
-            videoTrack={p.videoMuted ? null : p.cameraTrack}
-            audioTrack={p.audioTrack}
-            audioMuted={p.audioMuted}
-            onVideoSize={sizeReporter(p.id)}
-            speaking={p.id === speaker}
-            focused={p.id === focusId}
-            pinned={p.id === pinned}
-            onTogglePin={() => togglePin(p.id)}
-            reaction={reactions.of(p.id)}
-            hand={handOf(p.id)}
-          />
-        ))}
-        <Tile
-          name={`${displayName} (you)`}
-          videoTrack={camera}
-          audioTrack={null}
-          audioMuted={!microphone}
-          speaking={speaker !== null && speaker === selfId}
-          reaction={reactions.of(SELF)}
-          hand={handOf(selfId)}
-          self
-        />
-      </section>
+      <TileArea
+        layout={layout}
+        focusKey={focusId}
+        tiles={[
+          ...ordered.map((p) => ({
+            key: p.id,
+            node: (
+              <Tile
+                participantId={p.id}
+                name={p.name}
+                videoTrack={p.videoMuted ? null : p.cameraTrack}
+                audioTrack={p.audioTrack}
+                audioMuted={p.audioMuted}
+                onVideoSize={sizeReporter(p.id)}
+                speaking={p.id === speaker}
+                focused={p.id === focusId}
+                pinned={p.id === pinned}
+                onTogglePin={() => togglePin(p.id)}
+                reaction={reactions.of(p.id)}
+                hand={handOf(p.id)}
+              />
+            ),
+          })),
+          ...(selfView
+            ? [
+                {
+                  key: SELF,
+                  node: (
+                    <Tile
+                      name={`${displayName} (you)`}
+                      videoTrack={camera}
+                      audioTrack={null}
+                      audioMuted={!microphone}
+                      speaking={speaker !== null && speaker === selfId}
+                      reaction={reactions.of(SELF)}
+                      hand={handOf(selfId)}
+                      self
+                    />
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
       {chat.open && conference.current && (
         <ChatPanel
           conference={conference.current}
@@ -294,10 +312,10 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
       {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} />}
       <Notices notices={notices.list} />
       <footer class="toolbar">
-        <button type="button" aria-pressed={!!microphone} onClick={() => local.toggle('audio')}>
+        <button type="button" class="device" aria-pressed={!!microphone} onClick={() => local.toggle('audio')}>
           {microphone ? 'Mute' : 'Unmute'}
         </button>
-        <button type="button" aria-pressed={!!camera} onClick={() => local.toggle('video')}>
+        <button type="button" class="device" aria-pressed={!!camera} onClick={() => local.toggle('video')}>
           {camera ? 'Stop camera' : 'Start camera'}
         </button>
         <button type="button" aria-pressed={handRaised} onClick={toggleHand}>
@@ -338,6 +356,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
         <button type="button" onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}>
           {layout === 'grid' ? 'Speaker view' : 'Grid view'}
         </button>
+        <MoreMenu selfView={selfView} onSelfView={setSelfView} onShortcuts={() => setHelpOpen(true)} />
         <button
           type="button"
           class="danger"

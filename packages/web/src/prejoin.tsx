@@ -138,10 +138,10 @@ export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
       )}
       <form class="join-form" onSubmit={join}>
         <div class="row">
-          <button type="button" aria-pressed={micOn} onClick={() => setMicOn(!micOn)}>
+          <button type="button" class="device" aria-pressed={micOn} onClick={() => setMicOn(!micOn)}>
             {micOn ? 'Microphone on' : 'Microphone off'}
           </button>
-          <button type="button" aria-pressed={camOn} onClick={() => setCamOn(!camOn)}>
+          <button type="button" class="device" aria-pressed={camOn} onClick={() => setCamOn(!camOn)}>
             {camOn ? 'Camera on' : 'Camera off'}
           </button>
         </div>

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
+import { coverLoss, MAX_COVER_LOSS } from './tile-layout.ts';
 
 interface VideoViewProps {
   track: MediaStreamTrack;
@@ -11,6 +12,7 @@ interface VideoViewProps {
 export function VideoView({ track, mirror = false, onSize }: VideoViewProps) {
   const ref = useRef<HTMLVideoElement>(null);
   useRenderedSize(ref, onSize);
+  useFit(ref);
   useEffect(() => {
     const video = ref.current;
     if (!video) return;
@@ -21,6 +23,26 @@ export function VideoView({ track, mirror = false, onSize }: VideoViewProps) {
     };
   }, [track]);
   return <video ref={ref} autoplay playsInline muted class={mirror ? 'mirror' : ''} />;
+}
+
+/** Fills the box (cover) unless that would cut off more than a sliver: then letterboxes. */
+function useFit(ref: { current: HTMLVideoElement | null }): void {
+  useEffect(() => {
+    const video = ref.current;
+    if (!video) return;
+    const update = () => {
+      const box = video.getBoundingClientRect();
+      const loss = coverLoss(video.videoWidth, video.videoHeight, box.width, box.height);
+      video.dataset.fit = loss > MAX_COVER_LOSS ? 'contain' : 'cover';
+    };
+    video.addEventListener('resize', update);
+    const observer = new ResizeObserver(update);
+    observer.observe(video);
+    return () => {
+      video.removeEventListener('resize', update);
+      observer.disconnect();
+    };
+  }, []);
 }
 
 /** Plays one remote audio track. */

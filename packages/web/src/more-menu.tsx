@@ -1,0 +1,57 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** Whether the page is in full screen now (also when left with Escape). */
+function useFullScreen(): boolean {
+  const [on, setOn] = useState(!!document.fullscreenElement);
+  useEffect(() => {
+    const update = () => setOn(!!document.fullscreenElement);
+    document.addEventListener('fullscreenchange', update);
+    return () => document.removeEventListener('fullscreenchange', update);
+  }, []);
+  return on;
+}
+
+/** The toolbar's "More" menu: self view, full screen, keyboard shortcuts. */
+export function MoreMenu({
+  selfView,
+  onSelfView,
+  onShortcuts,
+}: {
+  selfView: boolean;
+  onSelfView: (shown: boolean) => void;
+  onShortcuts: () => void;
+}) {
+  const [open, setOpen] = useState(false);
+  const fullScreen = useFullScreen();
+  const choose = (action: () => void) => () => {
+    setOpen(false);
+    action();
+  };
+  return (
+    <div class="more">
+      <button type="button" aria-expanded={open} aria-haspopup="menu" onClick={() => setOpen(!open)}>
+        More
+      </button>
+      {open && (
+        <div class="more-menu" role="menu">
+          <button type="button" role="menuitemcheckbox" aria-checked={selfView} onClick={choose(() => onSelfView(!selfView))}>
+            {selfView ? 'Hide self view' : 'Show self view'}
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            onClick={choose(() => {
+              const request = fullScreen ? document.exitFullscreen() : document.documentElement.requestFullscreen();
+              request.catch(() => {});
+            })}
+          >
+            {fullScreen ? 'Leave full screen' : 'Full screen'}
+          </button>
+          <button type="button" role="menuitem" onClick={choose(onShortcuts)}>
+            Keyboard shortcuts
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
