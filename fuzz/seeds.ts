@@ -186,7 +186,7 @@ const SERVER_MESSAGES = {
   error: { type: 'error', id: null, code: 'bad-message', message: 'invalid mute' },
   'member-joined': {
     type: 'member-joined',
-    member: { id: 'm2', name: 'Bo', audioMuted: false, videoMuted: true, role: 'participant', hand: 2 },
+    member: { id: 'm2', name: 'Bo', audioMuted: false, videoMuted: true, screenSharing: true, role: 'participant', hand: 2 },
   },
   'room-state': { type: 'room-state', settings: { locked: true, lobby: false, passwordSet: true } },
   lobby: { type: 'lobby', knocking: [{ knockId: 'k1', name: 'Cy' }] },

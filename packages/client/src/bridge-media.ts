@@ -4,7 +4,10 @@ import type { BridgeSenders, OutgoingMedia } from './outgoing-media.ts';
 import { BRIDGE_ICE_SERVERS } from './outgoing-media.ts';
 import type { RemoteSlot } from './receive-connection.ts';
 import { ReceiveConnection } from './receive-connection.ts';
-import type { SignalingRequester } from './signaling-client.ts';
+import type { ServerEvent, SignalingRequester } from './signaling-client.ts';
+
+/** The server's events about our bridge connections. */
+export type BridgeEvent = Extract<ServerEvent, { type: 'media-restart' | 'offer' | 'tracks' | 'candidate' | 'layers' }>;
 
 export interface BridgeMediaEvents {
   /** What the receive connection's slots carry (empty while the connections are replaced). */
@@ -35,6 +38,18 @@ export class BridgeMedia extends Emitter<BridgeMediaEvents> {
   /** The receive connection now: server offers, candidates and slots go to it. */
   get receive(): ReceiveConnection | null {
     return this.#receive;
+  }
+
+  handle(event: BridgeEvent): void {
+    if (event.type === 'media-restart') this.restart().catch(() => this.#giveUp());
+    else if (event.type === 'offer') this.#receive?.handleOffer(event.revision, event.sdp);
+    else if (event.type === 'tracks') this.#receive?.handleTracks(event.slots);
+    else if (event.type === 'candidate') this.#receive?.handleCandidate(event.candidate, event.mid);
+    else
+      this.#local
+        .connection(event.source)
+        ?.setActiveLayers(event.active)
+        .catch(() => {});
   }
 
   /** Opens the membership's connections; resolves once the camera (if any) is published. */

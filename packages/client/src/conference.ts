@@ -54,8 +54,8 @@ export class Conference extends Emitter<ConferenceEvents> {
   #e2ee: E2eeSession | null = null;
   #path: MediaPathSwitch | null = null;
   #slots: RemoteSlot[] = [];
-  /** The peer's tracks while media goes peer to peer. */
-  #peerTracks: { peerId: string; audio: MediaStreamTrack | null; video: MediaStreamTrack | null } | null = null;
+  /** The peer whose media comes peer to peer now. */
+  #peerId: string | null = null;
   readonly #view = new ViewReporter((sources) => this.#signaling?.request({ type: 'view', sources }).catch(() => {}));
 
   readonly #messages = new AppChannel({
@@ -131,7 +131,8 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Internal peer connections, for diagnostics (stats pages, tests). */
   get peerConnections(): RTCPeerConnection[] {
-    const all = [this.#bridge.receive?.pc, this.#local.cameraConnection?.pc, this.#path?.peerConnection];
+    const all = [this.#bridge.receive?.pc, ...(['camera', 'screen'] as const).map((s) => this.#local.connection(s)?.pc)];
+    all.push(this.#path?.peerConnection ?? undefined);
     return all.filter((pc): pc is RTCPeerConnection => !!pc);
   }
 
@@ -266,13 +267,18 @@ export class Conference extends Emitter<ConferenceEvents> {
     await this.#local.set('camera', track);
   }
 
+  /** Shares `track` (see `openScreen`) as our screen, or stops sharing (null). Others see `screenSharing`. */
+  async setScreen(track: MediaStreamTrack | null): Promise<void> {
+    await this.#local.set('screen', track);
+  }
+
   /**
    * Tells the server how large a participant's camera is on screen (device pixels; 0×0 when not
    * shown). The server then sends the smallest layer that looks sharp at that size, and nothing
    * for video nobody sees. Calls are batched.
    */
-  setRenderedSize(participantId: string, width: number, height: number): void {
-    this.#view.set(participantId, 'camera', width, height);
+  setRenderedSize(participantId: string, width: number, height: number, source: 'camera' | 'screen' = 'camera'): void {
+    this.#view.set(participantId, source, width, height);
   }
 
   /**
@@ -307,12 +313,11 @@ export class Conference extends Emitter<ConferenceEvents> {
         receive: () => this.#bridge.receive,
         choice: this.options.p2p ?? 'off',
         encryption,
-        microphone: () => this.#local.track('microphone'),
-        camera: () => this.#local.track('camera'),
+        track: (source) => this.#local.track(source),
         pauseBridge: (paused) => this.#local.pauseBridge(paused),
         usePeerTracks: (peerId, tracks) => {
-          this.#peerTracks = tracks ? { peerId, ...tracks } : null;
-          if (tracks) this.#update(peerId, { audioTrack: tracks.audio, cameraTrack: tracks.video });
+          this.#peerId = tracks ? peerId : null;
+          if (tracks) this.#update(peerId, { audioTrack: tracks.audio, cameraTrack: tracks.video, screenTrack: tracks.screen });
           else this.#applySlots(this.#slots);
         },
       },
@@ -375,19 +380,11 @@ export class Conference extends Emitter<ConferenceEvents> {
         this.controls.handle(event);
         return;
       case 'media-restart':
-        this.#bridge.restart().catch(() => this.#rejoin({ leaveFirst: true }));
-        return;
       case 'offer':
-        this.#bridge.receive?.handleOffer(event.revision, event.sdp);
-        return;
       case 'tracks':
-        this.#bridge.receive?.handleTracks(event.slots);
-        return;
       case 'candidate':
-        this.#bridge.receive?.handleCandidate(event.candidate, event.mid);
-        return;
       case 'layers':
-        if (event.source === 'camera') this.#local.cameraConnection?.setActiveLayers(event.active).catch(() => {});
+        this.#bridge.handle(event);
         return;
       case 'speaker':
         this.#dominantSpeaker = event.memberId;
@@ -412,7 +409,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   #applySlots(slots: RemoteSlot[]): void {
     this.#slots = slots;
     // While peer to peer, the peer's media comes from that connection, not from bridge slots.
-    for (const participant of this.#roster.applySlots(slots, this.#peerTracks?.peerId ?? null)) {
+    for (const participant of this.#roster.applySlots(slots, this.#peerId)) {
       this.emit('participant-updated', participant);
     }
   }
@@ -442,7 +439,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#path?.close();
     this.#path = null;
     this.#local.setPeer(null);
-    this.#peerTracks = null;
+    this.#peerId = null;
     this.#e2ee?.close();
     this.#e2ee = null;
     this.#bridge.close();

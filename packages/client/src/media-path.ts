@@ -2,6 +2,7 @@ import type { IceServerInfo, P2pMode, ServerMessage } from '@sotto/protocol';
 import { strictest } from '@sotto/protocol';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
+import type { LocalSource } from './outgoing-media.ts';
 import { P2pConnection } from './p2p-connection.ts';
 import type { ReceiveConnection } from './receive-connection.ts';
 import type { SignalingRequester } from './signaling-client.ts';
@@ -20,6 +21,13 @@ export interface MediaPathInfo {
   peer: string | null;
 }
 
+/** The peer's tracks on a peer-to-peer connection, by source. */
+export interface PeerTracks {
+  audio: MediaStreamTrack | null;
+  video: MediaStreamTrack | null;
+  screen: MediaStreamTrack | null;
+}
+
 export interface MediaPathEvents {
   changed: [MediaPathInfo];
 }
@@ -32,12 +40,12 @@ export interface MediaPathHost {
   /** How far the person allowed peer to peer: never exceeded, whatever the server says. */
   choice: P2pMode;
   encryption: MediaEncryption | null;
-  microphone(): MediaStreamTrack | null;
-  camera(): MediaStreamTrack | null;
+  /** The track a source of ours sends now. */
+  track(source: LocalSource): MediaStreamTrack | null;
   /** Stop (true) or resume (false) sending our media to the bridge; its connections stay up. */
   pauseBridge(paused: boolean): Promise<void>;
   /** Show the peer's media from these tracks, or from the bridge again (null). */
-  usePeerTracks(peerId: string, tracks: { audio: MediaStreamTrack | null; video: MediaStreamTrack | null } | null): void;
+  usePeerTracks(peerId: string, tracks: PeerTracks | null): void;
 }
 
 /** How long a new path may take to deliver media before we give up on it. */
@@ -88,9 +96,9 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
     this.#startPeerToPeer({ ...event, mode }).catch(() => {});
   }
 
-  /** Our microphone or camera changed: the peer connection sends the new track too. */
-  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    await this.#p2p?.replaceTrack(kind, track);
+  /** One of our sources changed: the peer connection sends the new track too. */
+  async replaceTrack(source: LocalSource, track: MediaStreamTrack | null): Promise<void> {
+    await this.#p2p?.replaceTrack(source, track);
   }
 
   close(): void {
@@ -110,8 +118,7 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
       offerer: event.offerer,
       iceServers: event.iceServers.map(toRtcIceServer),
       encryption: host.encryption,
-      microphone: host.microphone(),
-      camera: host.camera(),
+      track: (source) => host.track(source),
     });
     this.#p2p = p2p;
     p2p.on('failed', () => {
@@ -121,7 +128,8 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
       if (this.#p2p === p2p) await this.#backToBridge();
       return;
     }
-    host.usePeerTracks(event.peer, { audio: p2p.remoteTrack('audio'), video: p2p.remoteTrack('video') });
+    const [audio, video, screen] = (['microphone', 'camera', 'screen'] as const).map((s) => p2p.remoteTrack(s));
+    host.usePeerTracks(event.peer, { audio: audio ?? null, video: video ?? null, screen: screen ?? null });
     this.#switched = true;
     await host.pauseBridge(true);
     const relay = await p2p.viaRelay();

@@ -4,11 +4,13 @@ import type { ReceiveConnection } from './receive-connection.ts';
 import type { SignalingRequester } from './signaling-client.ts';
 
 /** One of our own media sources. */
-export type LocalSource = 'microphone' | 'camera';
+export type LocalSource = 'microphone' | 'camera' | 'screen';
+/** Our sources that publish on their own connection to the bridge. */
+type VideoSource = Exclude<LocalSource, 'microphone'>;
 
 /** Whatever sends our media to the peer while peer to peer (the media-path switch). */
 export interface PeerSenders {
-  replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void>;
+  replaceTrack(source: LocalSource, track: MediaStreamTrack | null): Promise<void>;
 }
 
 /** The bridge connections of one membership. */
@@ -24,19 +26,21 @@ export interface BridgeSenders {
 /** The bridge is reached on the server's own candidates; TURN is only for peer to peer. */
 const BRIDGE_ICE_SERVERS: RTCIceServer[] = [];
 
-const KIND: Record<LocalSource, 'audio' | 'video'> = { microphone: 'audio', camera: 'video' };
+/** How the room hears that a source is off (`mute`); a screen that stops is "muted" too. */
+const MUTE_KIND = { microphone: 'audio', camera: 'video', screen: 'screen' } as const;
 
 /**
  * Our own media and where it goes — the one place that rule lives: each source's track goes to
- * the bridge (the microphone on the receive connection, the camera on its own publish connection)
- * unless the bridge is paused for peer to peer, and to the peer while there is one.
+ * the bridge (the microphone on the receive connection; the camera and the screen each on its
+ * own publish connection) unless the bridge is paused for peer to peer, and to the peer while
+ * there is one.
  */
 export class OutgoingMedia {
-  readonly #tracks: Record<LocalSource, MediaStreamTrack | null> = { microphone: null, camera: null };
+  readonly #tracks: Record<LocalSource, MediaStreamTrack | null> = { microphone: null, camera: null, screen: null };
   #bridge: BridgeSenders | null = null;
-  #camera: PublishConnection | null = null;
-  /** An open of the camera's publish connection in progress (one at a time). */
-  #opening: Promise<void> | null = null;
+  readonly #publishing = new Map<VideoSource, PublishConnection>();
+  /** Opens of publish connections in progress (one at a time per source). */
+  readonly #opening = new Map<VideoSource, Promise<void>>();
   #peer: PeerSenders | null = null;
   #bridgePaused = false;
 
@@ -50,9 +54,9 @@ export class OutgoingMedia {
     return this.#bridgePaused ? null : this.#tracks[source];
   }
 
-  /** The camera's publish connection on the bridge, if open (layers, diagnostics). */
-  get cameraConnection(): PublishConnection | null {
-    return this.#camera;
+  /** A source's publish connection on the bridge, if open (layers, diagnostics). */
+  connection(source: VideoSource): PublishConnection | null {
+    return this.#publishing.get(source) ?? null;
   }
 
   /** Sets a source's track (null: off), sends it wherever our media goes now, and tells the others it is on or off. */
@@ -60,19 +64,20 @@ export class OutgoingMedia {
     this.#tracks[source] = track;
     await this.#sendToBridge(source);
     // Peer to peer too: a camera switched off must stop going to the peer as well.
-    await this.#peer?.replaceTrack(KIND[source], track);
+    await this.#peer?.replaceTrack(source, track);
     this.#announce(source);
   }
 
   /**
    * A membership's bridge connections: the microphone goes on the receive connection (it was
-   * created with `track('microphone')`), the camera gets its publish connection.
+   * created with `bridgeTrack('microphone')`), the camera and screen get publish connections.
    */
   async attachBridge(bridge: BridgeSenders): Promise<void> {
     this.#bridge = bridge;
-    // A new member starts unmuted in everyone's view: say which of our sources are off.
+    // A new member starts as "camera and microphone on, no screen" in everyone's view: say what differs.
     for (const source of ['microphone', 'camera'] as const) if (!this.#tracks[source]) this.#announce(source);
-    await this.#sendToBridge('camera');
+    if (this.#tracks.screen) this.#announce('screen');
+    await Promise.all([this.#sendToBridge('camera'), this.#sendToBridge('screen')]);
   }
 
   /**
@@ -80,17 +85,15 @@ export class OutgoingMedia {
    * fresh ones. Unlike a new membership, a bridge paused for peer to peer stays paused.
    */
   async replaceBridge(bridge: BridgeSenders): Promise<void> {
-    this.#camera?.close();
-    this.#camera = null;
+    this.#closePublishing();
     this.#bridge = bridge;
-    await this.#sendToBridge('camera');
+    await Promise.all([this.#sendToBridge('camera'), this.#sendToBridge('screen')]);
   }
 
   /** The membership ended: its publish connections close (the receive connection is the caller's). */
   detachBridge(): void {
     this.#bridge = null;
-    this.#camera?.close();
-    this.#camera = null;
+    this.#closePublishing();
     this.#bridgePaused = false;
   }
 
@@ -102,14 +105,18 @@ export class OutgoingMedia {
   /** Stop (true) or resume (false) sending to the bridge while media goes peer to peer; its connections stay up. */
   async pauseBridge(paused: boolean): Promise<void> {
     this.#bridgePaused = paused;
-    await this.#sendToBridge('microphone');
-    await this.#sendToBridge('camera');
+    await Promise.all([this.#sendToBridge('microphone'), this.#sendToBridge('camera'), this.#sendToBridge('screen')]);
   }
 
   /** Others see whether our source is on (the server's `mute` state). */
   #announce(source: LocalSource): void {
     const muted = this.#tracks[source] === null;
-    this.#bridge?.signaling.request({ type: 'mute', kind: KIND[source], muted }).catch(() => {});
+    this.#bridge?.signaling.request({ type: 'mute', kind: MUTE_KIND[source], muted }).catch(() => {});
+  }
+
+  #closePublishing(): void {
+    for (const connection of this.#publishing.values()) connection.close();
+    this.#publishing.clear();
   }
 
   async #sendToBridge(source: LocalSource): Promise<void> {
@@ -120,33 +127,39 @@ export class OutgoingMedia {
       return;
     }
     // One open at a time; one in progress may be for an earlier bridge (it then closes its own).
-    while (this.#opening) await this.#opening.catch(() => {});
+    while (this.#opening.has(source)) await this.#opening.get(source)?.catch(() => {});
     if (this.#bridge !== bridge) return;
-    if (this.#camera) {
-      await this.#camera.replaceTrack(this.bridgeTrack('camera'));
+    const open = this.#publishing.get(source);
+    if (open && source === 'screen' && !this.#tracks.screen) {
+      // Sharing stopped: the server drops the publisher, and the receivers its slot.
+      this.#publishing.delete(source);
+      open.close();
+      await bridge.signaling.request({ type: 'unpublish', source }).catch(() => {});
       return;
     }
-    const track = this.bridgeTrack('camera');
+    if (open) {
+      await open.replaceTrack(this.bridgeTrack(source));
+      return;
+    }
+    const track = this.bridgeTrack(source);
     if (!track) return;
-    // The first camera track of this bridge opens its publish connection.
-    this.#opening = PublishConnection.open(bridge.signaling, 'camera', track, BRIDGE_ICE_SERVERS, bridge.encryption)
-      .then((camera) => {
+    // The first track of this bridge for the source opens its publish connection.
+    const opening = PublishConnection.open(bridge.signaling, source, track, BRIDGE_ICE_SERVERS, bridge.encryption)
+      .then((connection) => {
         if (this.#bridge !== bridge) {
-          camera.close(); // the bridge was replaced or the membership ended meanwhile
+          connection.close(); // the bridge was replaced or the membership ended meanwhile
           return;
         }
-        this.#camera = camera;
-        camera.on('failed', () => {
-          if (this.#camera === camera) bridge.onFailed();
+        this.#publishing.set(source, connection);
+        connection.on('failed', () => {
+          if (this.#publishing.get(source) === connection) bridge.onFailed();
         });
       })
-      .finally(() => {
-        this.#opening = null;
-      });
-    await this.#opening;
-    // The track may have changed (or the bridge paused) while the connection opened.
-    const opened = this.cameraConnection;
-    if (opened && this.#bridge === bridge) await opened.replaceTrack(this.bridgeTrack('camera'));
+      .finally(() => this.#opening.delete(source));
+    this.#opening.set(source, opening);
+    await opening;
+    // The track may have changed (or the bridge paused, or sharing stopped) while it opened.
+    if (this.#bridge === bridge && this.#publishing.has(source)) await this.#sendToBridge(source);
   }
 }
 

@@ -3,7 +3,15 @@ import { relayOnlyCandidate, relayOnlySdp } from '@sotto/protocol';
 import { preferVp8 } from './codec-preferences.ts';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
+import type { LocalSource } from './outgoing-media.ts';
 import type { SignalingRequester } from './signaling-client.ts';
+
+/** The m-lines of a peer-to-peer connection, in order: the same on both sides. */
+const SOURCES: ReadonlyArray<{ source: LocalSource; kind: 'audio' | 'video' }> = [
+  { source: 'microphone', kind: 'audio' },
+  { source: 'camera', kind: 'video' },
+  { source: 'screen', kind: 'video' },
+];
 
 export interface PeerSignal {
   description?: { type: 'offer' | 'answer'; sdp: string } | undefined;
@@ -19,8 +27,8 @@ export interface P2pConnectionOptions {
   offerer: boolean;
   iceServers: RTCIceServer[];
   encryption: MediaEncryption | null;
-  microphone: MediaStreamTrack | null;
-  camera: MediaStreamTrack | null;
+  /** What we send from each source when the connection starts (null: nothing). */
+  track(source: LocalSource): MediaStreamTrack | null;
 }
 
 export interface P2pConnectionEvents {
@@ -29,7 +37,8 @@ export interface P2pConnectionEvents {
 
 /**
  * A peer connection straight to the one other participant, signaled through the server. One
- * audio and one video m-line, both ways (no simulcast: a browser answering a browser would drop
+ * m-line per source (microphone, camera, screen: see SOURCES), both ways, so a screen share
+ * starts and stops without renegotiation (no simulcast: a browser answering a browser would drop
  * it). In `relay` mode ICE uses only TURN candidates, so neither side learns the other's address.
  * Frames go through the same E2EE worker and group keys as on the bridge.
  */
@@ -56,10 +65,9 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
     });
     // Synchronously in ontrack: a receiver transform set any later can be skipped by the browser.
     this.pc.ontrack = (e) => {
-      const kind = e.track.kind as 'audio' | 'video';
-      this.#protectReceiver(e.receiver, kind);
+      this.#protectReceiver(e.receiver, e.track.kind as 'audio' | 'video');
       // The answering side's senders are born with the remote offer: protect them here too.
-      this.#prepareSender(e.transceiver, kind);
+      this.#prepareSender(e.transceiver);
     };
     this.pc.onicecandidate = (e) => {
       // mDNS names cannot be resolved by the other browser in every network; they add nothing.
@@ -73,11 +81,11 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
       if (this.pc.connectionState === 'failed') this.emit('failed');
     };
     if (options.offerer) {
-      for (const kind of ['audio', 'video'] as const) {
+      for (const { kind } of SOURCES) {
         const transceiver = this.pc.addTransceiver(kind, { direction: 'sendrecv' });
         // The offerer's receivers exist from here on; ontrack (at the answer) would be too late.
         this.#protectReceiver(transceiver.receiver, kind);
-        this.#prepareSender(transceiver, kind);
+        this.#prepareSender(transceiver);
       }
       this.#enqueue(async () => {
         await this.pc.setLocalDescription(await this.pc.createOffer());
@@ -86,9 +94,14 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
     }
   }
 
-  /** The remote participant's tracks on this connection. */
-  remoteTrack(kind: 'audio' | 'video'): MediaStreamTrack | null {
-    return this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind)?.receiver.track ?? null;
+  /** The remote participant's track of a source on this connection. */
+  remoteTrack(source: LocalSource): MediaStreamTrack | null {
+    return this.#transceiver(source)?.receiver.track ?? null;
+  }
+
+  /** Transceivers are made in SOURCES order on both sides (the offer's m-lines). */
+  #transceiver(source: LocalSource): RTCRtpTransceiver | undefined {
+    return this.pc.getTransceivers()[SOURCES.findIndex((s) => s.source === source)];
   }
 
   handleSignal(signal: PeerSignal): void {
@@ -101,10 +114,9 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
     }
   }
 
-  /** Swaps what we send (mute, camera off) without renegotiation. */
-  async replaceTrack(kind: 'audio' | 'video', track: MediaStreamTrack | null): Promise<void> {
-    const transceiver = this.pc.getTransceivers().find((t) => t.receiver.track.kind === kind);
-    await transceiver?.sender.replaceTrack(track);
+  /** Swaps what we send (mute, camera off, screen share) without renegotiation. */
+  async replaceTrack(source: LocalSource, track: MediaStreamTrack | null): Promise<void> {
+    await this.#transceiver(source)?.sender.replaceTrack(track);
   }
 
   /** Resolves once the other participant's media is decoding here (video, or audio without camera). */
@@ -153,14 +165,14 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
     return this.#options.mode === 'relay' ? relayOnlySdp(sdp) : sdp;
   }
 
-  #prepareSender(transceiver: RTCRtpTransceiver, kind: 'audio' | 'video'): void {
-    if (this.#prepared.has(transceiver)) return;
+  #prepareSender(transceiver: RTCRtpTransceiver): void {
+    const entry = SOURCES[this.pc.getTransceivers().indexOf(transceiver)];
+    if (this.#prepared.has(transceiver) || !entry) return;
     this.#prepared.add(transceiver);
     // At once, before negotiation: a sender transform attached later is skipped (clear frames).
-    this.#options.encryption?.protectSender(transceiver.sender, kind);
-    if (kind === 'video') preferVp8(transceiver);
-    const track = kind === 'audio' ? this.#options.microphone : this.#options.camera;
-    transceiver.sender.replaceTrack(track).catch(() => {});
+    this.#options.encryption?.protectSender(transceiver.sender, entry.kind);
+    if (entry.kind === 'video') preferVp8(transceiver);
+    transceiver.sender.replaceTrack(this.#options.track(entry.source)).catch(() => {});
   }
 
   async #applyDescription(description: { type: 'offer' | 'answer'; sdp: string }): Promise<void> {
@@ -169,9 +181,8 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
     for (const candidate of this.#pendingCandidates.splice(0)) await this.pc.addIceCandidate(candidate);
     if (description.type !== 'offer') return;
     for (const transceiver of this.pc.getTransceivers()) {
-      const kind = transceiver.receiver.track.kind as 'audio' | 'video';
       transceiver.direction = 'sendrecv';
-      this.#prepareSender(transceiver, kind);
+      this.#prepareSender(transceiver);
     }
     await this.pc.setLocalDescription(await this.pc.createAnswer());
     this.#send({ description: { type: 'answer', sdp: this.#outgoingSdp() } });

@@ -15,8 +15,12 @@ export interface RemoteParticipant {
   readonly audioTrack: MediaStreamTrack | null;
   /** Their camera, once the server routes it to us. */
   readonly cameraTrack: MediaStreamTrack | null;
+  /** They share their screen (see `screenTrack`). */
+  readonly screenSharing: boolean;
+  /** Their shared screen, once it reaches us. */
+  readonly screenTrack: MediaStreamTrack | null;
 }
 
 export function participantFromInfo(info: MemberInfo): RemoteParticipant {
-  return { ...info, audioTrack: null, cameraTrack: null };
+  return { ...info, audioTrack: null, cameraTrack: null, screenTrack: null };
 }

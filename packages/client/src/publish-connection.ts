@@ -15,6 +15,12 @@ export const SIMULCAST_ENCODINGS: RTCRtpEncodingParameters[] = [
 ];
 
 /**
+ * A shared screen: one high-resolution layer at a low frame rate (text stays sharp; the SFU
+ * favours it when bandwidth is short).
+ */
+export const SCREEN_ENCODINGS: RTCRtpEncodingParameters[] = [{ maxBitrate: 2_500_000, maxFramerate: 15 }];
+
+/**
  * A publish-only peer connection for one video source: exactly one m-line, as the SFU's engine
  * needs (simulcast arrives on this same shape later).
  */
@@ -48,7 +54,8 @@ export class PublishConnection extends Emitter<{ failed: [] }> {
       rtcpMuxPolicy: 'require',
       ...encryption?.peerConnectionConfig,
     });
-    const transceiver = pc.addTransceiver(track, { direction: 'sendonly', sendEncodings: SIMULCAST_ENCODINGS });
+    const sendEncodings = source === 'screen' ? SCREEN_ENCODINGS : SIMULCAST_ENCODINGS;
+    const transceiver = pc.addTransceiver(track, { direction: 'sendonly', sendEncodings });
     // At once, before negotiation: a transform attached later is skipped and frames go out clear.
     encryption?.protectSender(transceiver.sender, 'video');
     preferVp8(transceiver);

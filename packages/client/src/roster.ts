@@ -64,10 +64,9 @@ export class Roster {
     for (const participant of [...this.#participants.values()]) {
       if (participant.id === exceptId) continue;
       const track = (source: string) => slots.find((s) => s.memberId === participant.id && s.source === source)?.track ?? null;
-      const audioTrack = track('microphone');
-      const cameraTrack = track('camera');
-      if (audioTrack === participant.audioTrack && cameraTrack === participant.cameraTrack) continue;
-      changed.push(this.update(participant.id, { audioTrack, cameraTrack }) as RemoteParticipant);
+      const tracks = { audioTrack: track('microphone'), cameraTrack: track('camera'), screenTrack: track('screen') };
+      const same = (Object.keys(tracks) as Array<keyof typeof tracks>).every((k) => tracks[k] === participant[k]);
+      if (!same) changed.push(this.update(participant.id, tracks) as RemoteParticipant);
     }
     return changed;
   }

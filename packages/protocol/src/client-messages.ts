@@ -66,8 +66,17 @@ export const Candidate = v.object({
   mid: v.pipe(v.string(), v.maxLength(32)),
 });
 
-/** Tell the room that a mic or camera was switched off or on. */
-export const Mute = v.object({ type: v.literal('mute'), id: RequestId, kind: MediaKind, muted: v.boolean() });
+/**
+ * Tell the room that a mic or camera was switched off or on, or that screen sharing stopped
+ * (`screen`, muted) or started (the screen's media comes on its own publish connection, or peer
+ * to peer).
+ */
+export const Mute = v.object({
+  type: v.literal('mute'),
+  id: RequestId,
+  kind: v.picklist(['audio', 'video', 'screen']),
+  muted: v.boolean(),
+});
 
 /**
  * Opaque bytes for other members (E2EE handshakes, encrypted chat). The server never reads

@@ -29,6 +29,8 @@ export const MemberInfo = v.object({
   name: v.string(),
   audioMuted: v.boolean(),
   videoMuted: v.boolean(),
+  /** They share their screen. */
+  screenSharing: v.boolean(),
   /** `moderator` or `participant` (docs/moderation.md). */
   role: Role,
   /** Raised hand: its place in the meeting's queue (smaller = raised earlier); null when down. */

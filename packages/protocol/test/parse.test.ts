@@ -301,7 +301,7 @@ describe('parseClientMessage: invalid fields', () => {
   });
 
   it('rejects mute with a wrong kind or a non-boolean muted', () => {
-    rejects({ type: 'mute', id: 1, kind: 'screen', muted: true }, 'kind');
+    rejects({ type: 'mute', id: 1, kind: 'data', muted: true }, 'kind');
     rejects({ type: 'mute', id: 1, kind: 'audio', muted: 'true' }, 'muted');
   });
 
@@ -336,7 +336,15 @@ describe('parseClientMessage: invalid fields', () => {
 });
 
 describe('parseServerMessage', () => {
-  const member = { id: 'm1', name: 'Ann', audioMuted: false, videoMuted: true, role: 'participant', hand: 3 };
+  const member = {
+    id: 'm1',
+    name: 'Ann',
+    audioMuted: false,
+    videoMuted: true,
+    screenSharing: false,
+    role: 'participant',
+    hand: 3,
+  };
   const valid: Record<string, Record<string, unknown>> = {
     ok: { type: 'ok', id: 1, result: { protocol: 1, server: 'sotto' } },
     error: { type: 'error', id: 2, code: 'room-full', message: 'the room is full' },
@@ -419,8 +427,10 @@ describe('parseResult', () => {
 
   it('returns a valid join result', () => {
     const result = {
-      self: { id: 'me', name: 'Me', audioMuted: false, videoMuted: false, role: 'moderator', hand: null },
-      members: [{ id: 'you', name: 'You', audioMuted: true, videoMuted: false, role: 'participant', hand: 1 }],
+      self: { id: 'me', name: 'Me', audioMuted: false, videoMuted: false, screenSharing: false, role: 'moderator', hand: null },
+      members: [
+        { id: 'you', name: 'You', audioMuted: true, videoMuted: false, screenSharing: true, role: 'participant', hand: 1 },
+      ],
       e2ee: true,
       resumeToken: 'AbCdEfGhIjKlMnOpQrStUv',
       settings: { locked: false, lobby: true, passwordSet: false },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AllocationItem, AllocationLayer } from '../src/sfu/layer-allocation.ts';
-import { allocateLayers } from '../src/sfu/layer-allocation.ts';
+import { allocateLayers, sourcePriority } from '../src/sfu/layer-allocation.ts';
 import { PAUSED } from '../src/sfu/slot.ts';
 
 /** What the allocator assumes for a layer whose rate is not measured yet (bitrate 0). */
@@ -267,5 +267,21 @@ describe('allocateLayers', () => {
     const snapshot = structuredClone(items);
     allocateLayers(items, 2_000_000);
     expect(items).toEqual(snapshot);
+  });
+});
+
+describe('sourcePriority: a shared screen keeps its quality first', () => {
+  it('ranks screen over a favoured camera over the rest', () => {
+    expect(sourcePriority('screen', false)).toBeGreaterThan(sourcePriority('camera', true));
+    expect(sourcePriority('camera', true)).toBeGreaterThan(sourcePriority('camera', false));
+  });
+
+  it('when only one video fits, the screen gets it, even against the dominant speaker', () => {
+    // A single-layer screen (2 Mbit/s measured) and a pinned camera; room for the screen only.
+    const screen = item('z-screen', 0, sourcePriority('screen', false), [layer(0, 2_000_000)]);
+    const speaker = item('a-camera', 2, sourcePriority('camera', true), [layer(0, 150_000), layer(1, 500_000), layer(2, 1_500_000)]);
+    const result = allocate([speaker, screen], 2_100_000);
+    expect(result['z-screen']).toBe(0);
+    expect(result['a-camera']).toBe(PAUSED);
   });
 });

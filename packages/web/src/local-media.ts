@@ -1,5 +1,5 @@
 import type { Conference, LocalMedia } from '@sotto/client';
-import { openLocalMedia } from '@sotto/client';
+import { openLocalMedia, openScreen } from '@sotto/client';
 import { useRef, useState } from 'preact/hooks';
 import { explain } from './media-error.ts';
 
@@ -11,8 +11,9 @@ import { explain } from './media-error.ts';
 export function useLocalMedia(conference: () => Conference | null, initial: LocalMedia, onError: (text: string) => void) {
   const [microphone, setMicrophone] = useState(initial.microphone);
   const [camera, setCamera] = useState(initial.camera);
-  const current = useRef({ microphone, camera });
-  current.current = { microphone, camera };
+  const [screen, setScreen] = useState<MediaStreamTrack | null>(null);
+  const current = useRef({ microphone, camera, screen });
+  current.current = { microphone, camera, screen };
 
   const set = async (kind: 'audio' | 'video', track: MediaStreamTrack | null) => {
     if (kind === 'audio') setMicrophone(track);
@@ -68,11 +69,36 @@ export function useLocalMedia(conference: () => Conference | null, initial: Loca
     else setCamera(null);
   };
 
+  /** Starts sharing (the browser asks what) or stops; the browser's own "Stop sharing" stops it too. */
+  const toggleScreen = async () => {
+    const shared = current.current.screen;
+    if (shared) {
+      shared.stop();
+      setScreen(null);
+      await conference()?.setScreen(null);
+      return;
+    }
+    try {
+      const track = await openScreen();
+      if (!track) return;
+      track.addEventListener('ended', () => {
+        if (current.current.screen !== track) return;
+        setScreen(null);
+        conference()?.setScreen(null);
+      });
+      setScreen(track);
+      await conference()?.setScreen(track);
+    } catch (error) {
+      onError(explain(error));
+    }
+  };
+
   /** The meeting ended for us: every track is released. */
   const release = () => {
     current.current.microphone?.stop();
     current.current.camera?.stop();
+    current.current.screen?.stop();
   };
 
-  return { microphone, camera, toggle, talk, switchedOff, release };
+  return { microphone, camera, screen, toggle, toggleScreen, talk, switchedOff, release };
 }

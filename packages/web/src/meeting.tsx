@@ -122,14 +122,22 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
 
   // One stable callback per participant, so tiles do not re-subscribe their observers on render.
   const sizeReporters = useRef(new Map<string, (w: number, h: number) => void>());
-  const sizeReporter = (id: string) => {
-    let reporter = sizeReporters.current.get(id);
+  const sizeReporter = (id: string, source: 'camera' | 'screen' = 'camera') => {
+    const key = `${id}:${source}`;
+    let reporter = sizeReporters.current.get(key);
     if (!reporter) {
-      reporter = (w: number, h: number) => conference.current?.setRenderedSize(id, w, h);
-      sizeReporters.current.set(id, reporter);
+      reporter = (w: number, h: number) => conference.current?.setRenderedSize(id, w, h, source);
+      sizeReporters.current.set(key, reporter);
     }
     return reporter;
   };
+
+  // A screen someone starts sharing is shown large to everyone (T goes back to the grid).
+  const sharing = participants.filter((p) => p.screenSharing && p.screenTrack);
+  const newestScreen = sharing.at(-1)?.id ?? null;
+  useEffect(() => {
+    if (newestScreen) setLayout('speaker');
+  }, [newestScreen]);
 
   if (status.kind === 'failed') {
     return (
@@ -191,9 +199,28 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
     );
   }
   // Speaker view: the pinned person, else the dominant speaker (not ourselves), else the first.
+  // Speaker view: the pinned person, else a shared screen, else the dominant speaker (not ourselves), else the first.
+  const screenKey = newestScreen ? `${newestScreen}:screen` : null;
   const focusId =
-    layout === 'speaker' ? (pinned ?? (speaker && speaker !== selfId ? speaker : null) ?? participants[0]?.id ?? null) : null;
+    layout === 'speaker'
+      ? (pinned ?? screenKey ?? (speaker && speaker !== selfId ? speaker : null) ?? participants[0]?.id ?? null)
+      : null;
   const ordered = focusId ? [...participants].sort((a, b) => Number(b.id === focusId) - Number(a.id === focusId)) : participants;
+  const screenTiles = sharing.map((p) => ({
+    key: `${p.id}:screen`,
+    node: (
+      <Tile
+        participantId={p.id}
+        name={`${p.name}’s screen`}
+        videoTrack={p.screenTrack}
+        audioTrack={null}
+        audioMuted={false}
+        onVideoSize={sizeReporter(p.id, 'screen')}
+        focused={focusId === `${p.id}:screen`}
+        screen
+      />
+    ),
+  }));
   return (
     <main class="meeting">
       <header class="meeting-bar">
@@ -235,6 +262,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
         layout={layout}
         focusKey={focusId}
         tiles={[
+          ...screenTiles,
           ...ordered.map((p) => ({
             key: p.id,
             node: (
@@ -270,6 +298,14 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
                       self
                     />
                   ),
+                },
+              ]
+            : []),
+          ...(local.screen
+            ? [
+                {
+                  key: `${SELF}:screen`,
+                  node: <Tile name="Your screen" videoTrack={local.screen} audioTrack={null} audioMuted={false} screen />,
                 },
               ]
             : []),
@@ -317,6 +353,9 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
         </button>
         <button type="button" class="device" aria-pressed={!!camera} onClick={() => local.toggle('video')}>
           {camera ? 'Stop camera' : 'Start camera'}
+        </button>
+        <button type="button" aria-pressed={!!local.screen} onClick={() => local.toggleScreen()}>
+          {local.screen ? 'Stop sharing' : 'Share screen'}
         </button>
         <button type="button" aria-pressed={handRaised} onClick={toggleHand}>
           {handRaised ? 'Lower hand' : 'Raise hand'}

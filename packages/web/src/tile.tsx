@@ -19,6 +19,8 @@ interface Props {
   reaction?: string | undefined;
   /** Raised hand: its place in the queue (1 = first); null when down. */
   hand?: number | null;
+  /** A shared screen: never cropped, never mirrored. */
+  screen?: boolean;
 }
 
 function initials(name: string): string {
@@ -33,22 +35,25 @@ function initials(name: string): string {
 /** One person in the grid: their video, or their initials when there is none. */
 export function Tile(props: Props) {
   const { name, participantId, videoTrack, audioTrack, audioMuted, self = false, onVideoSize, onTogglePin } = props;
-  const classes = ['tile', props.speaking && 'speaking', props.focused && 'focus'].filter(Boolean).join(' ');
+  const classes = ['tile', props.speaking && 'speaking', props.focused && 'focus', props.screen && 'screen']
+    .filter(Boolean)
+    .join(' ');
   return (
     <figure
       class={classes}
       data-participant-id={participantId}
       data-self={self ? 'true' : undefined}
       data-speaking={props.speaking ? 'true' : undefined}
+      data-source={props.screen ? 'screen' : 'camera'}
     >
       {videoTrack ? (
-        <VideoView track={videoTrack} mirror={self} onSize={onVideoSize} />
+        <VideoView track={videoTrack} mirror={self && !props.screen} onSize={onVideoSize} />
       ) : (
         <div class="avatar">{initials(name) || '?'}</div>
       )}
       {audioTrack && !self && <AudioPlayer track={audioTrack} />}
       <figcaption>
-        {audioMuted && (
+        {audioMuted && !props.screen && (
           <svg class="muted" role="img" aria-label="Microphone off" viewBox="0 0 24 24" width="16" height="16">
             <title>Microphone off</title>
             <path

@@ -27,6 +27,7 @@ export class Member {
   readonly resumeTokenHash: Buffer;
   audioMuted = false;
   videoMuted = false;
+  screenSharing = false;
   role: Role = 'participant';
   /** The raised hand's place in the room's queue; null when down. */
   hand: number | null = null;
@@ -45,6 +46,7 @@ export class Member {
       name: this.name,
       audioMuted: this.audioMuted,
       videoMuted: this.videoMuted,
+      screenSharing: this.screenSharing,
       role: this.role,
       hand: this.hand,
     };

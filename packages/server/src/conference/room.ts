@@ -371,12 +371,13 @@ export class Room {
     this.#mediaPath.signal(memberId, signal);
   }
 
-  setMuted(memberId: string, kind: 'audio' | 'video', muted: boolean): void {
+  setMuted(memberId: string, kind: 'audio' | 'video' | 'screen', muted: boolean): void {
     const member = this.#require(memberId);
     if (kind === 'audio') member.audioMuted = muted;
-    else member.videoMuted = muted;
+    else if (kind === 'video') member.videoMuted = muted;
+    else member.screenSharing = !muted;
     // Only the member turns a source on again, also after a moderator muted it.
-    if (!muted) this.#router.setSilenced(memberId, kind === 'audio' ? 'microphone' : 'camera', false);
+    if (!muted && kind !== 'screen') this.#router.setSilenced(memberId, kind === 'audio' ? 'microphone' : 'camera', false);
     this.#broadcast({ type: 'member-updated', member: member.info() }, memberId);
   }
 

@@ -9,11 +9,21 @@ export interface AllocationLayer {
 
 export interface AllocationItem {
   id: string;
-  /** Higher first: the dominant speaker and pinned sources keep quality longest. */
+  /** Higher first (sourcePriority): they keep quality longest. */
   priority: number;
   layers: readonly AllocationLayer[];
   /** What the receiver's rendered size asks for (chooseLayer), or PAUSED. */
   desired: number;
+}
+
+/**
+ * How long a source keeps its quality when bandwidth is short, higher first: a shared screen
+ * (what everyone looks at), then favoured cameras (the dominant speaker's, pinned ones), then
+ * the rest.
+ */
+export function sourcePriority(source: string, favoured: boolean): number {
+  if (source === 'screen') return 2;
+  return favoured ? 1 : 0;
 }
 
 /** Until a layer's rate is measured, assume what our client asks of each simulcast layer. */

@@ -4,7 +4,7 @@ import { monotonicNow } from './clock.ts';
 import type { MediaKind } from './codecs.ts';
 import { codecOf, OPUS, randomSsrc, VP8_RTX } from './codecs.ts';
 import type { EngineConnection, EngineTrack } from './engine/engine-connection.ts';
-import { allocateLayers } from './layer-allocation.ts';
+import { allocateLayers, sourcePriority } from './layer-allocation.ts';
 import type { RenderedSize } from './layer-choice.ts';
 import { chooseLayer, demandedLayer } from './layer-choice.ts';
 import type { Publisher } from './publisher.ts';
@@ -226,7 +226,7 @@ export class Subscriber extends EventEmitter<SubscriberEvents> {
       const rendered = this.#rendered ? (this.#rendered.get(key) ?? { width: 0, height: 0 }) : undefined;
       items.push({
         id: slot.mid,
-        priority: this.#prioritized.has(publisher) ? 1 : 0,
+        priority: sourcePriority(publisher.source, this.#prioritized.has(publisher)),
         layers,
         desired: chooseLayer(layers, rendered),
       });
