@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { DisplayName, MediaKind, MemberId, ProtocolVersion, RequestId, RoomName, Sdp, VideoSourceName } from './common.ts';
+import { DisplayName, MemberId, ProtocolVersion, RequestId, RoomName, Sdp, VideoSourceName } from './common.ts';
 import { MAX_RELAY_PAYLOAD_LENGTH } from './limits.ts';
 import { MlsCommit, MlsCreate, MlsKeyPackage } from './mls-messages.ts';
 import { Knock, Moderate, Password, RaiseHand, Ticket } from './moderation-messages.ts';

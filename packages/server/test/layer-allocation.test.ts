@@ -279,7 +279,11 @@ describe('sourcePriority: a shared screen keeps its quality first', () => {
   it('when only one video fits, the screen gets it, even against the dominant speaker', () => {
     // A single-layer screen (2 Mbit/s measured) and a pinned camera; room for the screen only.
     const screen = item('z-screen', 0, sourcePriority('screen', false), [layer(0, 2_000_000)]);
-    const speaker = item('a-camera', 2, sourcePriority('camera', true), [layer(0, 150_000), layer(1, 500_000), layer(2, 1_500_000)]);
+    const speaker = item('a-camera', 2, sourcePriority('camera', true), [
+      layer(0, 150_000),
+      layer(1, 500_000),
+      layer(2, 1_500_000),
+    ]);
     const result = allocate([speaker, screen], 2_100_000);
     expect(result['z-screen']).toBe(0);
     expect(result['a-camera']).toBe(PAUSED);
