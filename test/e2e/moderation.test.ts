@@ -6,7 +6,7 @@ import { useServerAndBrowser } from '../support/environment.ts';
 const panelOf = (page: Page) => page.getByRole('complementary', { name: 'Participants' });
 
 async function openPanel(page: Page) {
-  if (!(await panelOf(page).isVisible())) await page.getByRole('button', { name: /^Participants/ }).click();
+  if (!(await panelOf(page).isVisible())) await page.getByRole('button', { name: /^People/ }).click();
   return panelOf(page);
 }
 

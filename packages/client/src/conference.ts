@@ -17,6 +17,8 @@ import { MediaPathSwitch } from './media-path.ts';
 import { MeetingControls } from './meeting-controls.ts';
 import { OutgoingMedia } from './outgoing-media.ts';
 import type { RemoteParticipant } from './participant.ts';
+import type { ParticipantStats } from './participant-stats.ts';
+import { StatsSampler } from './participant-stats.ts';
 import type { RemoteSlot } from './receive-connection.ts';
 import { keepTrying } from './rejoin-loop.ts';
 import { Roster } from './roster.ts';
@@ -54,6 +56,7 @@ export class Conference extends Emitter<ConferenceEvents> {
   #e2ee: E2eeSession | null = null;
   #path: MediaPathSwitch | null = null;
   #slots: RemoteSlot[] = [];
+  readonly #stats = new StatsSampler();
   /** The peer whose media comes peer to peer now. */
   #peerId: string | null = null;
   readonly #view = new ViewReporter((sources) => this.#signaling?.request({ type: 'view', sources }).catch(() => {}));
@@ -127,6 +130,12 @@ export class Conference extends Emitter<ConferenceEvents> {
   /** Where our media goes now. */
   get mediaPath(): MediaPathInfo {
     return this.#path?.info ?? { path: 'bridge', server: this.#serverHost(), peer: null };
+  }
+
+  /** What we receive from a participant now: bitrate, picture, loss, round trip, path (see StatsSampler). */
+  participantStats(participantId: string): Promise<ParticipantStats | null> {
+    const path = this.#peerId === participantId && this.#path ? this.#path.info.path : 'bridge';
+    return this.#stats.of(this.#roster.participants.get(participantId), this.peerConnections, path);
   }
 
   /** Internal peer connections, for diagnostics (stats pages, tests). */
@@ -203,10 +212,7 @@ export class Conference extends Emitter<ConferenceEvents> {
    */
   #onResumed(result: ResumeResult): void {
     const { joined, left } = this.#roster.reconcile(result.members);
-    for (const participant of left) {
-      this.#view.forget(participant.id);
-      this.emit('participant-left', participant);
-    }
+    for (const participant of left) this.#gone(participant);
     for (const participant of joined) this.emit('participant-joined', participant);
     this.#e2ee?.setRoster(this.#roster.order);
     this.#setState('joined');
@@ -243,12 +249,14 @@ export class Conference extends Emitter<ConferenceEvents> {
     this.#membership++;
     this.#closeMediaAndKeys();
     this.#slots = [];
-    for (const participant of this.#roster.clear()) {
-      this.#view.forget(participant.id);
-      this.emit('participant-left', participant);
-    }
+    for (const participant of this.#roster.clear()) this.#gone(participant);
     this.#selfId = null;
     this.#dominantSpeaker = null;
+  }
+
+  #gone(participant: RemoteParticipant): void {
+    this.#view.forget(participant.id);
+    this.emit('participant-left', participant);
   }
 
   #setState(state: ConferenceState): void {
@@ -272,19 +280,13 @@ export class Conference extends Emitter<ConferenceEvents> {
     await this.#local.set('screen', track);
   }
 
-  /**
-   * Tells the server how large a participant's camera is on screen (device pixels; 0×0 when not
-   * shown). The server then sends the smallest layer that looks sharp at that size, and nothing
-   * for video nobody sees. Calls are batched.
-   */
+  /** How large a participant's camera (or screen) is shown, in device pixels (0×0: not shown): the
+   * server sends the smallest layer that looks sharp at that size, nothing for video nobody sees. */
   setRenderedSize(participantId: string, width: number, height: number, source: 'camera' | 'screen' = 'camera'): void {
     this.#view.set(participantId, source, width, height);
   }
 
-  /**
-   * Participants whose video we want most (first = most): they keep their video even when the
-   * meeting has more cameras than the server's last-N. An empty list unpins.
-   */
+  /** Participants whose video we want most (first = most): they keep it past the server's last-N; [] unpins. */
   pin(participantIds: string[]): void {
     this.#signaling?.request({ type: 'pin', memberIds: participantIds.slice(0, 16) }).catch(() => {});
   }
@@ -358,8 +360,7 @@ export class Conference extends Emitter<ConferenceEvents> {
         const participant = this.#roster.remove(event.memberId);
         if (!participant) return;
         this.#e2ee?.setRoster(this.#roster.order);
-        this.#view.forget(event.memberId);
-        this.emit('participant-left', participant);
+        this.#gone(participant);
         return;
       }
       case 'removed':

@@ -68,6 +68,8 @@ function mediaError(error: unknown): ConferenceError {
 export interface DeviceLists {
   microphones: MediaDeviceInfo[];
   cameras: MediaDeviceInfo[];
+  /** Audio outputs (where the browser lets a page choose: HTMLMediaElement.setSinkId). */
+  speakers: MediaDeviceInfo[];
 }
 
 export async function listDevices(): Promise<DeviceLists> {
@@ -75,5 +77,6 @@ export async function listDevices(): Promise<DeviceLists> {
   return {
     microphones: devices.filter((d) => d.kind === 'audioinput'),
     cameras: devices.filter((d) => d.kind === 'videoinput'),
+    speakers: devices.filter((d) => d.kind === 'audiooutput'),
   };
 }

@@ -15,3 +15,4 @@ export { ConferenceError } from './errors.ts';
 export type { MediaPathInfo } from './media-path.ts';
 export type { KnockingPerson, MeetingControls, ModerationNotice } from './meeting-controls.ts';
 export type { RemoteParticipant } from './participant.ts';
+export type { ParticipantStats, ReceivedMedia } from './participant-stats.ts';

@@ -2,6 +2,7 @@ import type { E2eeStatus, LocalMedia, MediaPathInfo, RemoteParticipant } from '@
 import { Conference, ConferenceError } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ChatPanel, useChat } from './chat-panel.tsx';
+import { AudioOutput, DevicesDialog } from './devices-dialog.tsx';
 import { EncryptionStatus } from './encryption-status.tsx';
 import { useLocalMedia } from './local-media.ts';
 import { explain } from './media-error.ts';
@@ -31,6 +32,7 @@ interface Props {
 }
 
 const SELF = 'self';
+const SPEAKING_HINT_EVERY_MS = 15_000;
 
 type Status =
   | { kind: 'joining' }
@@ -54,7 +56,20 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
   const chat = useChat();
   const [panel, setPanel] = useState(false);
   const [selfView, setSelfView] = useState(true);
-  const local = useLocalMedia(() => conference.current, media, notices.show);
+  const [devicesOpen, setDevicesOpen] = useState(false);
+  const [audioOutput, setAudioOutput] = useState<string | undefined>(undefined);
+  const lastHint = useRef(Number.NEGATIVE_INFINITY);
+  const local = useLocalMedia(
+    () => conference.current,
+    media,
+    notices.show,
+    () => {
+      // Said once, then not again for a while: a reminder, not a nag.
+      if (performance.now() - lastHint.current < SPEAKING_HINT_EVERY_MS) return;
+      lastHint.current = performance.now();
+      notices.show('You are speaking while muted. Press M to unmute.');
+    },
+  );
   const { microphone, camera } = local;
   const selfId = conference.current?.selfId ?? null;
   const nameOf = (id: string) =>
@@ -222,191 +237,211 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
     ),
   }));
   return (
-    <main class="meeting">
-      <header class="meeting-bar">
-        <span class="room-name">{room}</span>
-        {controls.settings.locked && <span class="tag">Locked</span>}
-        <span class="status" data-status={status.kind}>
-          {status.kind === 'joining'
-            ? 'Joining…'
-            : status.kind === 'reconnecting'
-              ? 'Reconnecting…'
-              : `${count} ${count === 1 ? 'person' : 'people'}`}
-        </span>
-        {e2ee && (
-          <EncryptionStatus
-            status={e2ee}
-            nameOf={nameOf}
-            onNewCode={() => notices.show('The verification code changed: compare it again.')}
+    <AudioOutput.Provider value={audioOutput}>
+      <main class="meeting">
+        <header class="meeting-bar">
+          <span class="room-name">{room}</span>
+          {controls.settings.locked && <span class="tag">Locked</span>}
+          <span class="status" data-status={status.kind}>
+            {status.kind === 'joining'
+              ? 'Joining…'
+              : status.kind === 'reconnecting'
+                ? 'Reconnecting…'
+                : `${count} ${count === 1 ? 'person' : 'people'}`}
+          </span>
+          {e2ee && (
+            <EncryptionStatus
+              status={e2ee}
+              nameOf={nameOf}
+              onNewCode={() => notices.show('The verification code changed: compare it again.')}
+            />
+          )}
+          {path && (
+            <MediaPathStatus
+              info={path}
+              peerName={participants.find((p) => p.id === path.peer)?.name ?? 'the other person'}
+              e2ee={e2ee?.state ?? 'joining'}
+            />
+          )}
+        </header>
+        {status.kind === 'reconnecting' && (
+          <p class="notice warning" role="status">
+            Reconnecting… The meeting goes on as soon as the connection is back.
+          </p>
+        )}
+        {e2ee?.state === 'off' && (
+          <p class="notice warning" role="status">
+            This meeting is not end-to-end encrypted: the server could see and hear it.
+          </p>
+        )}
+        <TileArea
+          layout={layout}
+          focusKey={focusId}
+          tiles={[
+            ...screenTiles,
+            ...ordered.map((p) => ({
+              key: p.id,
+              node: (
+                <Tile
+                  participantId={p.id}
+                  name={p.name}
+                  videoTrack={p.videoMuted ? null : p.cameraTrack}
+                  audioTrack={p.audioTrack}
+                  audioMuted={p.audioMuted}
+                  onVideoSize={sizeReporter(p.id)}
+                  speaking={p.id === speaker}
+                  focused={p.id === focusId}
+                  pinned={p.id === pinned}
+                  onTogglePin={() => togglePin(p.id)}
+                  reaction={reactions.of(p.id)}
+                  hand={handOf(p.id)}
+                />
+              ),
+            })),
+            ...(selfView
+              ? [
+                  {
+                    key: SELF,
+                    node: (
+                      <Tile
+                        name={`${displayName} (you)`}
+                        videoTrack={camera}
+                        audioTrack={null}
+                        audioMuted={!microphone}
+                        speaking={speaker !== null && speaker === selfId}
+                        reaction={reactions.of(SELF)}
+                        hand={handOf(selfId)}
+                        self
+                      />
+                    ),
+                  },
+                ]
+              : []),
+            ...(local.screen
+              ? [
+                  {
+                    key: `${SELF}:screen`,
+                    node: <Tile name="Your screen" videoTrack={local.screen} audioTrack={null} audioMuted={false} screen />,
+                  },
+                ]
+              : []),
+          ]}
+        />
+        {chat.open && conference.current && (
+          <ChatPanel
+            conference={conference.current}
+            messages={chat.messages}
+            participants={participants}
+            encrypted={e2ee !== null && e2ee.state !== 'off'}
+            onClose={() => chat.setOpen(false)}
+            onError={notices.show}
           />
         )}
-        {path && (
-          <MediaPathStatus
-            info={path}
-            peerName={participants.find((p) => p.id === path.peer)?.name ?? 'the other person'}
-            e2ee={e2ee?.state ?? 'joining'}
+        {panel && conference.current && (
+          <ParticipantsPanel
+            conference={conference.current}
+            participants={participants}
+            self={controls.self}
+            selfName={displayName}
+            settings={controls.settings}
+            knocking={controls.knocking}
+            onError={notices.show}
+            onClose={() => setPanel(false)}
           />
         )}
-      </header>
-      {status.kind === 'reconnecting' && (
-        <p class="notice warning" role="status">
-          Reconnecting… The meeting goes on as soon as the connection is back.
-        </p>
-      )}
-      {e2ee?.state === 'off' && (
-        <p class="notice warning" role="status">
-          This meeting is not end-to-end encrypted: the server could see and hear it.
-        </p>
-      )}
-      <TileArea
-        layout={layout}
-        focusKey={focusId}
-        tiles={[
-          ...screenTiles,
-          ...ordered.map((p) => ({
-            key: p.id,
-            node: (
-              <Tile
-                participantId={p.id}
-                name={p.name}
-                videoTrack={p.videoMuted ? null : p.cameraTrack}
-                audioTrack={p.audioTrack}
-                audioMuted={p.audioMuted}
-                onVideoSize={sizeReporter(p.id)}
-                speaking={p.id === speaker}
-                focused={p.id === focusId}
-                pinned={p.id === pinned}
-                onTogglePin={() => togglePin(p.id)}
-                reaction={reactions.of(p.id)}
-                hand={handOf(p.id)}
-              />
-            ),
-          })),
-          ...(selfView
-            ? [
-                {
-                  key: SELF,
-                  node: (
-                    <Tile
-                      name={`${displayName} (you)`}
-                      videoTrack={camera}
-                      audioTrack={null}
-                      audioMuted={!microphone}
-                      speaking={speaker !== null && speaker === selfId}
-                      reaction={reactions.of(SELF)}
-                      hand={handOf(selfId)}
-                      self
-                    />
-                  ),
-                },
-              ]
-            : []),
-          ...(local.screen
-            ? [
-                {
-                  key: `${SELF}:screen`,
-                  node: <Tile name="Your screen" videoTrack={local.screen} audioTrack={null} audioMuted={false} screen />,
-                },
-              ]
-            : []),
-        ]}
-      />
-      {chat.open && conference.current && (
-        <ChatPanel
-          conference={conference.current}
-          messages={chat.messages}
-          participants={participants}
-          encrypted={e2ee !== null && e2ee.state !== 'off'}
-          onClose={() => chat.setOpen(false)}
-          onError={notices.show}
-        />
-      )}
-      {panel && conference.current && (
-        <ParticipantsPanel
-          conference={conference.current}
-          participants={participants}
-          self={controls.self}
-          selfName={displayName}
-          settings={controls.settings}
-          knocking={controls.knocking}
-          onError={notices.show}
-          onClose={() => setPanel(false)}
-        />
-      )}
-      {controls.asked && (
-        <UnmuteRequest
-          notice={controls.asked}
-          from={nameOf(controls.asked.by)}
-          onAccept={() => {
-            const kind = controls.asked?.kind ?? 'audio';
-            controls.dismissAsk();
-            if (!(kind === 'audio' ? microphone : camera)) void local.toggle(kind);
-          }}
-          onDecline={controls.dismissAsk}
-        />
-      )}
-      {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} />}
-      <Notices notices={notices.list} />
-      <footer class="toolbar">
-        <button type="button" class="device" aria-pressed={!!microphone} onClick={() => local.toggle('audio')}>
-          {microphone ? 'Mute' : 'Unmute'}
-        </button>
-        <button type="button" class="device" aria-pressed={!!camera} onClick={() => local.toggle('video')}>
-          {camera ? 'Stop camera' : 'Start camera'}
-        </button>
-        <button type="button" aria-pressed={!!local.screen} onClick={() => local.toggleScreen()}>
-          {local.screen ? 'Stop sharing' : 'Share screen'}
-        </button>
-        <button type="button" aria-pressed={handRaised} onClick={toggleHand}>
-          {handRaised ? 'Lower hand' : 'Raise hand'}
-        </button>
-        <ReactionPicker
-          onPick={(emoji) => {
-            reactions.show(SELF, emoji);
-            conference.current?.react(emoji).catch(() => notices.show('Your reaction could not be sent.'));
-          }}
-        />
-        <button
-          type="button"
-          aria-pressed={panel}
-          aria-label={controls.knocking.length ? `Participants, ${controls.knocking.length} waiting` : 'Participants'}
-          onClick={() => setPanel(!panel)}
-        >
-          People
-          {controls.knocking.length > 0 && (
-            <span class="badge" aria-hidden="true">
-              {controls.knocking.length}
-            </span>
-          )}
-        </button>
-        <button
-          type="button"
-          aria-pressed={chat.open}
-          aria-label={chat.unread > 0 ? `Chat, ${chat.unread} unread` : 'Chat'}
-          onClick={() => chat.setOpen(!chat.open)}
-        >
-          Chat
-          {chat.unread > 0 && (
-            <span class="badge" aria-hidden="true">
-              {chat.unread}
-            </span>
-          )}
-        </button>
-        <button type="button" onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}>
-          {layout === 'grid' ? 'Speaker view' : 'Grid view'}
-        </button>
-        <MoreMenu selfView={selfView} onSelfView={setSelfView} onShortcuts={() => setHelpOpen(true)} />
-        <button
-          type="button"
-          class="danger"
-          onClick={() => {
-            conference.current?.leave();
-            onLeave();
-          }}
-        >
-          Leave
-        </button>
-      </footer>
-    </main>
+        {controls.asked && (
+          <UnmuteRequest
+            notice={controls.asked}
+            from={nameOf(controls.asked.by)}
+            onAccept={() => {
+              const kind = controls.asked?.kind ?? 'audio';
+              controls.dismissAsk();
+              if (!(kind === 'audio' ? microphone : camera)) void local.toggle(kind);
+            }}
+            onDecline={controls.dismissAsk}
+          />
+        )}
+        {helpOpen && <ShortcutHelp onClose={() => setHelpOpen(false)} />}
+        {devicesOpen && (
+          <DevicesDialog
+            microphone={local.devices.microphone ?? microphone?.getSettings().deviceId}
+            camera={local.devices.camera ?? camera?.getSettings().deviceId}
+            speaker={audioOutput}
+            onMicrophone={(id) => void local.switchDevice('audio', id)}
+            onCamera={(id) => void local.switchDevice('video', id)}
+            onSpeaker={setAudioOutput}
+            onClose={() => setDevicesOpen(false)}
+          />
+        )}
+        <Notices notices={notices.list} />
+        <footer class="toolbar">
+          <button type="button" class="device" aria-pressed={!!microphone} onClick={() => local.toggle('audio')}>
+            {microphone ? 'Mute' : 'Unmute'}
+          </button>
+          <button type="button" class="device" aria-pressed={!!camera} onClick={() => local.toggle('video')}>
+            {camera ? 'Stop camera' : 'Start camera'}
+          </button>
+          <button type="button" aria-pressed={!!local.screen} onClick={() => local.toggleScreen()}>
+            {local.screen ? 'Stop sharing' : 'Share screen'}
+          </button>
+          <button type="button" aria-pressed={handRaised} onClick={toggleHand}>
+            {handRaised ? 'Lower hand' : 'Raise hand'}
+          </button>
+          <ReactionPicker
+            onPick={(emoji) => {
+              reactions.show(SELF, emoji);
+              conference.current?.react(emoji).catch(() => notices.show('Your reaction could not be sent.'));
+            }}
+          />
+          <button
+            type="button"
+            aria-pressed={panel}
+            aria-label={controls.knocking.length ? `People, ${controls.knocking.length} waiting` : 'People'}
+            onClick={() => setPanel(!panel)}
+          >
+            People
+            {controls.knocking.length > 0 && (
+              <span class="badge" aria-hidden="true">
+                {controls.knocking.length}
+              </span>
+            )}
+          </button>
+          <button
+            type="button"
+            aria-pressed={chat.open}
+            aria-label={chat.unread > 0 ? `Chat, ${chat.unread} unread` : 'Chat'}
+            onClick={() => chat.setOpen(!chat.open)}
+          >
+            Chat
+            {chat.unread > 0 && (
+              <span class="badge" aria-hidden="true">
+                {chat.unread}
+              </span>
+            )}
+          </button>
+          <button type="button" onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}>
+            {layout === 'grid' ? 'Speaker view' : 'Grid view'}
+          </button>
+          <MoreMenu
+            selfView={selfView}
+            onSelfView={setSelfView}
+            speakingHint={local.speakingHint}
+            onSpeakingHint={local.setSpeakingHint}
+            onShortcuts={() => setHelpOpen(true)}
+            onDevices={() => setDevicesOpen(true)}
+          />
+          <button
+            type="button"
+            class="danger"
+            onClick={() => {
+              conference.current?.leave();
+              onLeave();
+            }}
+          >
+            Leave
+          </button>
+        </footer>
+      </main>
+    </AudioOutput.Provider>
   );
 }

@@ -11,16 +11,18 @@ function useFullScreen(): boolean {
   return on;
 }
 
-/** The toolbar's "More" menu: self view, full screen, keyboard shortcuts. */
-export function MoreMenu({
-  selfView,
-  onSelfView,
-  onShortcuts,
-}: {
+interface Props {
   selfView: boolean;
   onSelfView: (shown: boolean) => void;
+  /** Warn when we speak while muted (the muted microphone then stays open in this browser only). */
+  speakingHint: boolean;
+  onSpeakingHint: (on: boolean) => void;
   onShortcuts: () => void;
-}) {
+  onDevices: () => void;
+}
+
+/** The toolbar's "More" menu: self view, full screen, the speaking-while-muted hint, shortcuts. */
+export function MoreMenu({ selfView, onSelfView, speakingHint, onSpeakingHint, onShortcuts, onDevices }: Props) {
   const [open, setOpen] = useState(false);
   const fullScreen = useFullScreen();
   const choose = (action: () => void) => () => {
@@ -34,6 +36,9 @@ export function MoreMenu({
       </button>
       {open && (
         <div class="more-menu" role="menu">
+          <button type="button" role="menuitem" onClick={choose(onDevices)}>
+            Devices…
+          </button>
           <button type="button" role="menuitemcheckbox" aria-checked={selfView} onClick={choose(() => onSelfView(!selfView))}>
             {selfView ? 'Hide self view' : 'Show self view'}
           </button>
@@ -46,6 +51,15 @@ export function MoreMenu({
             })}
           >
             {fullScreen ? 'Leave full screen' : 'Full screen'}
+          </button>
+          <button
+            type="button"
+            role="menuitemcheckbox"
+            aria-checked={speakingHint}
+            title="To hear you, a muted microphone stays open in this browser; nothing of it is sent."
+            onClick={choose(() => onSpeakingHint(!speakingHint))}
+          >
+            Warn me when I speak while muted
           </button>
           <button type="button" role="menuitem" onClick={choose(onShortcuts)}>
             Keyboard shortcuts

@@ -1,5 +1,6 @@
 import type { Conference, KnockingPerson, MemberInfo, RemoteParticipant, RoomSettings } from '@sotto/client';
 import { useState } from 'preact/hooks';
+import { StatsDetails, useParticipantStats } from './participant-stats-view.tsx';
 
 interface Props {
   conference: Conference;
@@ -33,6 +34,10 @@ export function ParticipantsPanel({ conference, participants, self, selfName, se
     ...participants.map((p) => ({ ...p, isSelf: false })),
   ].sort(byHand);
   const hands = people.filter((p) => p.hand !== null);
+  const stats = useParticipantStats(
+    conference,
+    participants.map((p) => p.id),
+  );
 
   return (
     <aside
@@ -78,6 +83,7 @@ export function ParticipantsPanel({ conference, participants, self, selfName, se
             )}
             {p.audioMuted && <span class="tag">Mic off</span>}
             {p.videoMuted && <span class="tag">Camera off</span>}
+            {!p.isSelf && <StatsDetails name={p.name} stats={stats.get(p.id)} />}
             {moderator && !p.isSelf && <PersonActions person={p} conference={conference} act={act} />}
           </li>
         ))}

@@ -66,7 +66,7 @@ export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
   const [micId, setMicId] = useState<string | undefined>();
   const [camId, setCamId] = useState<string | undefined>();
   const [media, setMedia] = useState<LocalMedia>({ microphone: null, camera: null });
-  const [devices, setDevices] = useState<DeviceLists>({ microphones: [], cameras: [] });
+  const [devices, setDevices] = useState<DeviceLists>({ microphones: [], cameras: [], speakers: [] });
   const [error, setError] = useState<string | null>(null);
   /** False while devices are opening: joining then would join without them. */
   const [ready, setReady] = useState(false);

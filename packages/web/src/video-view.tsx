@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useContext, useEffect, useRef } from 'preact/hooks';
+import { AudioOutput } from './devices-dialog.tsx';
 import { coverLoss, MAX_COVER_LOSS } from './tile-layout.ts';
 
 interface VideoViewProps {
@@ -45,9 +46,14 @@ function useFit(ref: { current: HTMLVideoElement | null }): void {
   }, []);
 }
 
-/** Plays one remote audio track. */
+/** Plays one remote audio track, on the chosen output (AudioOutput). */
 export function AudioPlayer({ track }: { track: MediaStreamTrack }) {
   const ref = useRef<HTMLAudioElement>(null);
+  const output = useContext(AudioOutput);
+  useEffect(() => {
+    const audio = ref.current as (HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> }) | null;
+    if (output !== undefined) audio?.setSinkId?.(output).catch(() => {});
+  }, [output]);
   useEffect(() => {
     const audio = ref.current;
     if (!audio) return;
