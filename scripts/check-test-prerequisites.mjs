@@ -7,6 +7,14 @@ if (!existsSync(chromium)) {
   process.exit(1);
 }
 
+const firefox = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+if (!existsSync(firefox)) {
+  console.error(
+    `The Firefox test needs Debian's Firefox ESR at ${firefox}.\nInstall it with: sudo apt-get install -y firefox-esr`,
+  );
+  process.exit(1);
+}
+
 const turnserver = ['/usr/bin/turnserver', '/usr/sbin/turnserver'].find((p) => existsSync(p));
 if (!turnserver) {
   console.error(

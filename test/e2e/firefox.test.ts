@@ -1,0 +1,113 @@
+import type { Page as ChromiumPage } from 'playwright-core';
+import type { Browser as FirefoxBrowser, Page as FirefoxPage } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { framesDecoded, joinThroughUi, newPage, waitFor } from '../support/browser.ts';
+import { useServerAndBrowser } from '../support/environment.ts';
+import { framesDecodedIn, launchFirefox, machineAddress, trackPeerConnections } from '../support/firefox.ts';
+
+async function joinInFirefox(page: FirefoxPage, url: string, name: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('input[autocomplete="nickname"]').fill(name);
+  await page.locator('form.join-form button[type="submit"]').click();
+  await page.waitForSelector('[data-status="joined"]', { timeout: 20_000 });
+}
+
+const readE2eeState = () => (window as unknown as { sottoConference: { e2ee: { state: string } } }).sottoConference.e2ee.state;
+
+/** Frames per second Chromium encodes on its camera's middle layer (what a mid-sized tile gets). */
+const sentFrameRate = (page: ChromiumPage) =>
+  page.evaluate(async () => {
+    let fps = 0;
+    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach((s) => {
+        if (s.type === 'outbound-rtp' && s.kind === 'video') fps = Math.max(fps, s.framesPerSecond ?? 0);
+      });
+    }
+    return fps;
+  });
+
+/** Frames per second the page decodes, measured over `ms`. */
+async function decodeRate(page: FirefoxPage, ms = 3000): Promise<number> {
+  const before = await framesDecodedIn(page);
+  await new Promise((r) => setTimeout(r, ms));
+  return ((await framesDecodedIn(page)) - before) / (ms / 1000);
+}
+
+/**
+ * Debian's Firefox ESR meets Chromium through Sotto, end-to-end encrypted: both decode each other,
+ * chat goes both ways, and a screen Chromium shares reaches Firefox.
+ */
+describe('Firefox and Chromium in one meeting', () => {
+  const env = useServerAndBrowser({ host: '0.0.0.0', publicIp: machineAddress() });
+  let firefox: FirefoxBrowser;
+  beforeAll(async () => {
+    firefox = await launchFirefox();
+  });
+  afterAll(async () => {
+    await firefox?.close();
+  });
+
+  it('both decode each other under E2EE; chat both ways; Chromium’s screen reaches Firefox', async () => {
+    const url = `${env.server.url}/firefox-room`;
+    const { page: ana } = await newPage(env.browser, env.server.url);
+    await joinThroughUi(ana, url, 'Ana');
+    const fox = await firefox.newPage();
+    await trackPeerConnections(fox);
+    await joinInFirefox(fox, url, 'Fox');
+
+    await waitFor(
+      'Chromium decoding Firefox',
+      () => framesDecoded(ana),
+      (n) => n > 20,
+      20_000,
+    );
+    await waitFor(
+      'Firefox decoding Chromium',
+      () => framesDecodedIn(fox),
+      (n) => n > 20,
+      20_000,
+    );
+    expect(await ana.evaluate(readE2eeState)).toBe('on');
+    expect(await fox.evaluate(readE2eeState)).toBe('on');
+    // After the start (layer and bandwidth ramp-up, key frames), Firefox decodes at the rate sent.
+    await new Promise((r) => setTimeout(r, 4000));
+    const [received, sent] = [await decodeRate(fox), await sentFrameRate(ana)];
+    console.log(`Firefox decodes ${received.toFixed(1)} fps of Chromium's camera, sent at ${sent} fps`);
+    expect(received).toBeGreaterThan(sent * 0.6);
+
+    // Chat, both ways.
+    await fox.keyboard.press('c');
+    await fox.locator('textarea').fill('Hello from Firefox');
+    await fox.keyboard.press('Enter');
+    await expect.poll(() => ana.locator('.notices').textContent(), { timeout: 10_000 }).toContain('Message from Fox');
+    await ana.locator('body').press('c');
+    await expect.poll(() => ana.locator('.chat-messages').textContent()).toContain('Hello from Firefox');
+    const chat = ana.getByRole('complementary', { name: 'Chat' });
+    await chat.getByLabel('Message').fill('Hello from Chromium');
+    await chat.getByRole('button', { name: 'Send' }).click();
+    await waitFor(
+      'the message in Firefox',
+      () => fox.evaluate(() => document.querySelector('.chat-messages')?.textContent ?? ''),
+      (text) => text.includes('Hello from Chromium'),
+      10_000,
+    );
+
+    // Chromium shares its screen; Firefox shows and decodes it.
+    await ana.getByRole('button', { name: 'Share screen' }).click();
+    await fox.waitForSelector('.tile[data-source="screen"] video', { timeout: 20_000 });
+    const screenFrames = () =>
+      fox.evaluate(async () => {
+        const video = document.querySelector<HTMLVideoElement>('.tile[data-source="screen"] video');
+        const track = (video?.srcObject as MediaStream | null)?.getVideoTracks()[0];
+        let frames = 0;
+        for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
+          if (pc.connectionState === 'closed' || !track) continue;
+          const receiver = pc.getReceivers().find((r) => r.track === track);
+          if (receiver) (await receiver.getStats()).forEach((s) => s.type === 'inbound-rtp' && (frames += s.framesDecoded ?? 0));
+        }
+        return frames;
+      });
+    await waitFor('Firefox decoding the shared screen', screenFrames, (n) => n > 10, 20_000);
+  });
+});
