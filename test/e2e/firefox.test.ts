@@ -104,7 +104,10 @@ describe('Firefox and Chromium in one meeting', () => {
         for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
           if (pc.connectionState === 'closed' || !track) continue;
           const receiver = pc.getReceivers().find((r) => r.track === track);
-          if (receiver) (await receiver.getStats()).forEach((s) => s.type === 'inbound-rtp' && (frames += s.framesDecoded ?? 0));
+          if (!receiver) continue;
+          (await receiver.getStats()).forEach((s) => {
+            if (s.type === 'inbound-rtp') frames += s.framesDecoded ?? 0;
+          });
         }
         return frames;
       });

@@ -45,6 +45,12 @@ describe('connection figures and the speaking-while-muted hint', () => {
         'Media: through the server',
       ]);
 
+    // Where Bo stands in the encryption: holding the keys, then verified once Ana confirms the code.
+    await expect.poll(() => bosRow.textContent()).toContain('Has the keys');
+    await ana.locator('[data-e2ee]').click();
+    await ana.getByRole('button', { name: 'Everyone sees the same code' }).click();
+    await expect.poll(() => bosRow.textContent()).toContain('Verified');
+
     // Muted, and still talking: a hint (the microphone stays open in the browser only).
     await bo.locator('body').press('m');
     await expect.poll(() => notices(bo), { timeout: 5000 }).toContain('You are speaking while muted');

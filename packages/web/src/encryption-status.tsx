@@ -28,6 +28,18 @@ function explanation(status: E2eeStatus, nameOf: (id: string) => string): string
   return '';
 }
 
+/** The group's current code is the one the person confirmed comparing. */
+export function isVerified(status: E2eeStatus, verifiedCode: string | null): boolean {
+  return status.state === 'on' && status.sas !== null && codeText(status.sas) === verifiedCode;
+}
+
+/** How a participant stands in the encryption: verified code, holding the keys, or still waiting for them. */
+export function keyStanding(status: E2eeStatus | null, verifiedCode: string | null, id: string): string | null {
+  if (!status || status.state === 'off') return null;
+  if (!status.groupMembers.includes(id)) return 'Waiting for keys';
+  return isVerified(status, verifiedCode) ? 'Verified' : 'Has the keys';
+}
+
 /**
  * The meeting bar's encryption badge and its verification panel: the short authentication
  * string everyone compares out loud, and who holds the keys. The lock shows only when the group
@@ -38,13 +50,18 @@ export function EncryptionStatus({
   status,
   nameOf,
   onNewCode,
+  verifiedCode,
+  onVerified,
 }: {
   status: E2eeStatus;
   nameOf: (id: string) => string;
   onNewCode: () => void;
+  /** The code the person confirmed they compared (kept by the meeting: the participants list shows it too). */
+  verifiedCode: string | null;
+  onVerified: (code: string) => void;
 }) {
   const [open, setOpen] = useState(false);
-  const [verifiedCode, setVerifiedCode] = useState<string | null>(null);
+  const setVerifiedCode = onVerified;
   const code = status.sas ? codeText(status.sas) : null;
   const previousCode = useRef<string | null>(null);
   const [changed, setChanged] = useState(false);
@@ -57,7 +74,7 @@ export function EncryptionStatus({
     previousCode.current = code;
   }, [code]);
   const on = status.state === 'on';
-  const verified = on && code !== null && code === verifiedCode;
+  const verified = isVerified(status, verifiedCode);
   const label = verified ? 'Encrypted · verified' : LABELS[status.state];
   const warning = status.state === 'off' || status.state === 'failed' || status.hidden.length > 0;
   return (

@@ -1,9 +1,10 @@
 import type { E2eeStatus, LocalMedia, MediaPathInfo, RemoteParticipant } from '@sotto/client';
 import { Conference, ConferenceError } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { BadgeButton } from './badge-button.tsx';
 import { ChatPanel, useChat } from './chat-panel.tsx';
 import { AudioOutput, DevicesDialog } from './devices-dialog.tsx';
-import { EncryptionStatus } from './encryption-status.tsx';
+import { EncryptionStatus, keyStanding } from './encryption-status.tsx';
 import { useLocalMedia } from './local-media.ts';
 import { explain } from './media-error.ts';
 import { MediaPathStatus, pathLabel } from './media-path-status.tsx';
@@ -50,6 +51,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
   const [layout, setLayout] = useState<'grid' | 'speaker'>('grid');
   const [pinned, setPinned] = useState<string | null>(null);
   const [e2ee, setE2ee] = useState<E2eeStatus | null>(null);
+  const [verifiedCode, setVerifiedCode] = useState<string | null>(null);
   const reactions = useReactions();
   const [path, setPath] = useState<MediaPathInfo | null>(null);
   const notices = useNotices();
@@ -254,6 +256,8 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
               status={e2ee}
               nameOf={nameOf}
               onNewCode={() => notices.show('The verification code changed: compare it again.')}
+              verifiedCode={verifiedCode}
+              onVerified={setVerifiedCode}
             />
           )}
           {path && (
@@ -345,6 +349,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
             selfName={displayName}
             settings={controls.settings}
             knocking={controls.knocking}
+            keys={(id) => keyStanding(e2ee, verifiedCode, id)}
             onError={notices.show}
             onClose={() => setPanel(false)}
           />
@@ -393,32 +398,20 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
               conference.current?.react(emoji).catch(() => notices.show('Your reaction could not be sent.'));
             }}
           />
-          <button
-            type="button"
-            aria-pressed={panel}
-            aria-label={controls.knocking.length ? `People, ${controls.knocking.length} waiting` : 'People'}
+          <BadgeButton
+            label="People"
+            count={controls.knocking.length}
+            countLabel="waiting"
+            pressed={panel}
             onClick={() => setPanel(!panel)}
-          >
-            People
-            {controls.knocking.length > 0 && (
-              <span class="badge" aria-hidden="true">
-                {controls.knocking.length}
-              </span>
-            )}
-          </button>
-          <button
-            type="button"
-            aria-pressed={chat.open}
-            aria-label={chat.unread > 0 ? `Chat, ${chat.unread} unread` : 'Chat'}
+          />
+          <BadgeButton
+            label="Chat"
+            count={chat.unread}
+            countLabel="unread"
+            pressed={chat.open}
             onClick={() => chat.setOpen(!chat.open)}
-          >
-            Chat
-            {chat.unread > 0 && (
-              <span class="badge" aria-hidden="true">
-                {chat.unread}
-              </span>
-            )}
-          </button>
+          />
           <button type="button" onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}>
             {layout === 'grid' ? 'Speaker view' : 'Grid view'}
           </button>

@@ -9,6 +9,8 @@ interface Props {
   selfName: string;
   settings: RoomSettings;
   knocking: readonly KnockingPerson[];
+  /** Where a participant stands in the encryption ("Verified", …); null without E2EE. */
+  keys: (id: string) => string | null;
   onError: (text: string) => void;
   onClose: () => void;
 }
@@ -24,7 +26,8 @@ function byHand(a: Person, b: Person): number {
  * Everyone in the meeting (muted, hand, moderator) and, for moderators, what they can do: per
  * person, for the whole meeting, and the lobby. The server decides; a refusal is shown.
  */
-export function ParticipantsPanel({ conference, participants, self, selfName, settings, knocking, onError, onClose }: Props) {
+export function ParticipantsPanel(props: Props) {
+  const { conference, participants, self, selfName, settings, knocking, keys, onError, onClose } = props;
   const controls = conference.controls;
   const moderator = self?.role === 'moderator';
   const act = (what: string, action: () => Promise<unknown>) =>
@@ -83,6 +86,7 @@ export function ParticipantsPanel({ conference, participants, self, selfName, se
             )}
             {p.audioMuted && <span class="tag">Mic off</span>}
             {p.videoMuted && <span class="tag">Camera off</span>}
+            {!p.isSelf && keys(p.id) && <span class="tag">{keys(p.id)}</span>}
             {!p.isSelf && <StatsDetails name={p.name} stats={stats.get(p.id)} />}
             {moderator && !p.isSelf && <PersonActions person={p} conference={conference} act={act} />}
           </li>
