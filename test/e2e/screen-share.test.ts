@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { joinThroughUi, newPage, waitFor } from '../support/browser.ts';
 import { useServerAndBrowser } from '../support/environment.ts';
+import { sumInboundStat } from '../support/inbound-stat.ts';
 import { pathShown } from '../support/media-paths.ts';
 
 interface Shown {
@@ -42,6 +43,16 @@ async function screenLargerThanCamera(page: Page): Promise<{ screen: Shown; came
   ) as Promise<{ screen: Shown; camera: Shown }>;
 }
 
+/** Audio energy decoded so far from the other participant (inbound-rtp totalAudioEnergy). */
+const audioEnergy = (page: Page) => page.evaluate(sumInboundStat, { kind: 'audio', field: 'totalAudioEnergy' });
+
+/** How much audio energy the page decodes over `ms`. */
+async function energyOver(page: Page, ms: number): Promise<number> {
+  const before = await audioEnergy(page);
+  await page.waitForTimeout(ms);
+  return (await audioEnergy(page)) - before;
+}
+
 async function share(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Share screen' }).click();
   await page.getByRole('button', { name: 'Stop sharing' }).waitFor();
@@ -55,13 +66,22 @@ async function share(page: Page): Promise<void> {
 describe('screen sharing', () => {
   const env = useServerAndBrowser({ p2p: 'direct' });
 
-  it('through the SFU: shown large to the other, decoded at a larger size than the camera, end-to-end encrypted', async () => {
+  it('through the SFU: shown large to the other, decoded at a larger size than the camera, end-to-end encrypted, with its sound', async () => {
     const url = `${env.server.url}/screen-room`;
     const { page: ana } = await newPage(env.browser, env.server.url);
     await joinThroughUi(ana, url, 'Ana');
     const { page: bo } = await newPage(env.browser, env.server.url);
     await joinThroughUi(bo, url, 'Bo');
+    // Ana's microphone is off: Bo hears nothing from her, until her screen brings its own sound.
+    await ana.locator('body').press('m');
+    await ana.getByRole('button', { name: 'Unmute' }).waitFor();
+    await bo.waitForTimeout(1000);
+    const silent = await energyOver(bo, 2000);
     await share(ana);
+    await expect.poll(() => energyOver(bo, 1000), { timeout: 10_000 }).toBeGreaterThan(10 * silent + 0.001);
+    console.log(
+      `audio energy at the receiver over 2 s: ${silent.toFixed(4)} muted; over 1 s with the screen's sound: ${(await energyOver(bo, 1000)).toFixed(4)}`,
+    );
     const sizes = await screenLargerThanCamera(bo);
     console.log(
       `screen ${sizes.screen.width}x${sizes.screen.height}, camera ${sizes.camera.width}x${sizes.camera.height} at the receiver`,

@@ -1,6 +1,7 @@
 import { networkInterfaces } from 'node:os';
 import type { Browser, Page } from 'puppeteer-core';
 import puppeteer from 'puppeteer-core';
+import { sumInboundStat } from './inbound-stat.ts';
 
 /** Debian's Firefox ESR (Playwright's Firefox needs its own patched build, which cannot be installed here). */
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -33,16 +34,7 @@ export function launchFirefox(): Promise<Browser> {
 
 /** Sum of decoded video frames over every peer connection the page made (see `trackPeerConnections`). */
 export function framesDecodedIn(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    let frames = 0;
-    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-      if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach((s) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'video') frames += s.framesDecoded ?? 0;
-      });
-    }
-    return frames;
-  });
+  return page.evaluate(sumInboundStat, { kind: 'video', field: 'framesDecoded' });
 }
 
 /** Records the page's RTCPeerConnections in `window.__pcs` (as test/support/browser.ts does for Chromium). */

@@ -275,9 +275,10 @@ export class Conference extends Emitter<ConferenceEvents> {
     await this.#local.set('camera', track);
   }
 
-  /** Shares `track` (see `openScreen`) as our screen, or stops sharing (null). Others see `screenSharing`. */
-  async setScreen(track: MediaStreamTrack | null): Promise<void> {
+  /** Shares a screen (see `openScreen`: its video, and its sound if any), or stops sharing (null). */
+  async setScreen(track: MediaStreamTrack | null, audio: MediaStreamTrack | null = null): Promise<void> {
     await this.#local.set('screen', track);
+    await this.#local.setScreenAudio(track ? audio : null);
   }
 
   /** How large a participant's camera (or screen) is shown, in device pixels (0×0: not shown): the
@@ -315,7 +316,7 @@ export class Conference extends Emitter<ConferenceEvents> {
         receive: () => this.#bridge.receive,
         choice: this.options.p2p ?? 'off',
         encryption,
-        track: (source) => this.#local.track(source),
+        track: (source) => this.#local.sent(source),
         pauseBridge: (paused) => this.#local.pauseBridge(paused),
         usePeerTracks: (peerId, tracks) => {
           this.#peerId = tracks ? peerId : null;
@@ -430,6 +431,7 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   #cleanup(): void {
     this.#view.close();
+    this.#local.close();
     this.#closeMediaAndKeys();
     this.#signaling?.close();
     this.#signaling = null;

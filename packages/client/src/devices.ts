@@ -33,18 +33,25 @@ export async function openLocalMedia(request: LocalMediaRequest): Promise<LocalM
   }
 }
 
+/** A shared screen: its video, and its sound when the browser offers it (a tab's, or the system's). */
+export interface ScreenShare {
+  video: MediaStreamTrack;
+  audio: MediaStreamTrack | null;
+}
+
 /**
  * Asks the person which screen, window or tab to share (the browser's own picker) and returns
- * its video track, marked as detailed content (text stays sharp rather than smooth). Null when
- * they cancel the picker.
+ * its video, marked as detailed content (text stays sharp rather than smooth), and its sound if
+ * the browser offers it and the person lets it go along. Null when they cancel the picker.
  */
-export async function openScreen(): Promise<MediaStreamTrack | null> {
+export async function openScreen(): Promise<ScreenShare | null> {
   if (!navigator.mediaDevices?.getDisplayMedia) throw new ConferenceError('media-failed', 'this browser cannot share a screen');
   try {
-    const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false });
-    const track = stream.getVideoTracks()[0] ?? null;
-    if (track) track.contentHint = 'detail';
-    return track;
+    const stream = await navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: true });
+    const video = stream.getVideoTracks()[0];
+    if (!video) return null;
+    video.contentHint = 'detail';
+    return { video, audio: stream.getAudioTracks()[0] ?? null };
   } catch (error) {
     if ((error as { name?: string })?.name === 'NotAllowedError') return null;
     throw mediaError(error);

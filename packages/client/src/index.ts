@@ -4,7 +4,7 @@ export type { Reaction } from './app-messages.ts';
 export { MAX_CHAT_LENGTH, REACTIONS } from './app-messages.ts';
 export { Conference } from './conference.ts';
 export type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions } from './conference-types.ts';
-export type { DeviceLists, LocalMedia, LocalMediaRequest } from './devices.ts';
+export type { DeviceLists, LocalMedia, LocalMediaRequest, ScreenShare } from './devices.ts';
 export { listDevices, openLocalMedia, openScreen } from './devices.ts';
 export type { E2eeState, E2eeStatus } from './e2ee/e2ee-session.ts';
 export { encodedTransformApi } from './e2ee/media-encryption.ts';

@@ -1,3 +1,4 @@
+import { AudioMix } from './audio-mix.ts';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { PublishConnection } from './publish-connection.ts';
 import type { ReceiveConnection } from './receive-connection.ts';
@@ -43,15 +44,24 @@ export class OutgoingMedia {
   readonly #opening = new Map<VideoSource, Promise<void>>();
   #peer: PeerSenders | null = null;
   #bridgePaused = false;
+  /** A shared screen's own sound, mixed into what the microphone's sender carries. */
+  #screenAudio: MediaStreamTrack | null = null;
+  readonly #mix = new AudioMix();
+  #audioOut: MediaStreamTrack | null = null;
 
-  /** The track a source sends (null: off). */
+  /** The track a source was given (null: off). */
   track(source: LocalSource): MediaStreamTrack | null {
     return this.#tracks[source];
   }
 
+  /** What a source's sender carries: for the microphone, the mix with the screen's sound while there is one. */
+  sent(source: LocalSource): MediaStreamTrack | null {
+    return source === 'microphone' ? this.#audioOut : this.#tracks[source];
+  }
+
   /** The track a source sends to the bridge now: none while the bridge is paused for peer to peer. */
   bridgeTrack(source: LocalSource): MediaStreamTrack | null {
-    return this.#bridgePaused ? null : this.#tracks[source];
+    return this.#bridgePaused ? null : this.sent(source);
   }
 
   /** A source's publish connection on the bridge, if open (layers, diagnostics). */
@@ -62,10 +72,25 @@ export class OutgoingMedia {
   /** Sets a source's track (null: off), sends it wherever our media goes now, and tells the others it is on or off. */
   async set(source: LocalSource, track: MediaStreamTrack | null): Promise<void> {
     this.#tracks[source] = track;
+    if (source === 'microphone') this.#audioOut = this.#mix.update(track, this.#screenAudio);
     await this.#sendToBridge(source);
     // Peer to peer too: a camera switched off must stop going to the peer as well.
-    await this.#peer?.replaceTrack(source, track);
+    await this.#peer?.replaceTrack(source, this.sent(source));
     this.#announce(source);
+  }
+
+  /** A shared screen's sound (null: none): the others hear it with our microphone, muted or not. */
+  async setScreenAudio(track: MediaStreamTrack | null): Promise<void> {
+    this.#screenAudio = track;
+    this.#audioOut = this.#mix.update(this.#tracks.microphone, track);
+    await this.#sendToBridge('microphone');
+    await this.#peer?.replaceTrack('microphone', this.#audioOut);
+  }
+
+  /** The meeting is over for good: the audio mix (if any) closes. Tracks are the caller's. */
+  close(): void {
+    this.#mix.close();
+    this.#audioOut = this.#tracks.microphone;
   }
 
   /**

@@ -158,24 +158,28 @@ export function useLocalMedia(
   };
 
   /** Starts sharing (the browser asks what) or stops; the browser's own "Stop sharing" stops it too. */
+  const screenAudio = useRef<MediaStreamTrack | null>(null);
+  const stopSharing = async () => {
+    current.current.screen?.stop();
+    screenAudio.current?.stop();
+    screenAudio.current = null;
+    setScreen(null);
+    await conference()?.setScreen(null);
+  };
   const toggleScreen = async () => {
-    const shared = current.current.screen;
-    if (shared) {
-      shared.stop();
-      setScreen(null);
-      await conference()?.setScreen(null);
+    if (current.current.screen) {
+      await stopSharing();
       return;
     }
     try {
-      const track = await openScreen();
-      if (!track) return;
-      track.addEventListener('ended', () => {
-        if (current.current.screen !== track) return;
-        setScreen(null);
-        conference()?.setScreen(null);
+      const share = await openScreen();
+      if (!share) return;
+      share.video.addEventListener('ended', () => {
+        if (current.current.screen === share.video) void stopSharing();
       });
-      setScreen(track);
-      await conference()?.setScreen(track);
+      screenAudio.current = share.audio;
+      setScreen(share.video);
+      await conference()?.setScreen(share.video, share.audio);
     } catch (error) {
       onError(explain(error));
     }
@@ -186,6 +190,7 @@ export function useLocalMedia(
     current.current.microphone?.stop();
     current.current.camera?.stop();
     current.current.screen?.stop();
+    screenAudio.current?.stop();
     unhold()?.stop();
   };
 
