@@ -20,7 +20,7 @@ const micButton = (page: Page) => page.locator('footer.toolbar button').first();
 describe('moderation in the UI', () => {
   const env = useServerAndBrowser();
 
-  it('hands, mute, ask to unmute, password, lobby, remove and end the meeting', async () => {
+  it('hands, mute, ask to unmute, password, lobby, mute everyone, lock, remove, grant moderator and end the meeting', async () => {
     const url = `${env.server.url}/moderated-room`;
     const { page: mod } = await newPage(env.browser, env.server.url);
     mod.on('dialog', (dialog) => dialog.accept());
@@ -79,10 +79,25 @@ describe('moderation in the UI', () => {
     await cy.locator('[data-status="joined"]').waitFor({ timeout: 15_000 });
     await expect.poll(() => mod.locator('.tile').count()).toBe(3);
 
-    // Removal: Cy is told, and the others see her leave.
+    // Mute everyone: both others' microphones go off.
+    await panel.getByRole('button', { name: 'Mute everyone' }).click();
+    for (const page of [ana, cy]) await expect.poll(() => micButton(page).textContent()).toBe('Unmute');
+
+    // The lock, then removal: Cy is told, the others see her leave, and she cannot come back.
+    await panel.getByRole('button', { name: 'Turn the lobby off' }).click();
+    await panel.getByRole('button', { name: 'Lock the meeting' }).click();
+    await expect.poll(() => ana.locator('header .tag').allTextContents()).toContain('Locked');
     await panel.getByRole('button', { name: 'Remove Cy' }).click();
     await cy.getByText('A moderator removed you from the meeting.').waitFor();
     await expect.poll(() => ana.locator('.tile').count()).toBe(2);
+    await cy.goto(url);
+    await cy.getByRole('button', { name: 'Join', exact: true }).click();
+    await cy.getByText('This meeting is locked', { exact: false }).waitFor();
+
+    // A new moderator gets the moderator's actions.
+    await panel.getByRole('button', { name: 'Make Ana a moderator' }).click();
+    const anasPanel = await openPanel(ana);
+    await anasPanel.getByRole('button', { name: 'Mute Mo' }).waitFor();
 
     // The end of the meeting, for everyone.
     await panel.getByRole('button', { name: 'End the meeting for all' }).click();

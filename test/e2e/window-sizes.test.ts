@@ -95,5 +95,8 @@ describe('the meeting fits every window', () => {
     await page.getByRole('menuitemcheckbox', { name: 'Hide self view' }).click();
     await settledTiles(page, 3);
     expect(await page.locator('.tile[data-self]').count()).toBe(0);
+    await page.getByRole('button', { name: 'More' }).click();
+    await page.getByRole('menuitem', { name: 'Full screen' }).click();
+    await expect.poll(() => page.evaluate(() => document.fullscreenElement !== null)).toBe(true);
   });
 });
