@@ -7,6 +7,7 @@ import { measureJoinTime } from './join-time.ts';
 import { format, runLoad } from './load.ts';
 import { measureSwitchGaps, switchGapSummary } from './p2p-switch.ts';
 import { formatSoak, runSoak } from './soak.ts';
+import { measureStartup } from './startup.ts';
 
 const USAGE = `Usage: npm run bench -- [<benchmark>] [options]
 
@@ -39,6 +40,10 @@ Benchmarks:
               code), one member leaving and one joining every 30 s; prints the server's RSS
               after --warmup-minutes (default 5) and at the end, loss, stalls and errors, and
               whether the limits held (RSS growth < 10%, no errors, stalls or loss)
+
+  startup     the server started from the build (what \`sotto\` runs) and from TypeScript through
+              tsx, alternating: time to "Sotto is running" and RSS after 3 s idle (medians of
+              --runs, default 5)
 
 Options:
   --runs N        repetitions (default 3 for compare and load, 5 for join-time)
@@ -133,6 +138,14 @@ async function main(): Promise<void> {
       );
     }
     if (values.json) console.log(JSON.stringify({ e2eeJoin: results }, roundNumbers));
+  } else if (which === 'startup') {
+    const result = await measureStartup(Number(values.runs ?? 5));
+    for (const [variant, m] of Object.entries(result.medians)) {
+      console.log(
+        `startup from ${variant}, median of ${values.runs ?? 5}: ${m.startMs.toFixed(0)} ms to running, ${m.idleRssMiB.toFixed(1)} MiB idle RSS`,
+      );
+    }
+    if (values.json) console.log(JSON.stringify({ startup: result }, roundNumbers));
   } else if (which === 'soak') {
     const minutes = Number(values.minutes ?? 30);
     const options = {

@@ -7,6 +7,9 @@ import { RawSocket } from '../support/raw-socket.ts';
 import { until } from '../support/until.ts';
 
 /** The real `sotto start` command, as a user runs it (after `npm run build`). */
+/** The `sotto` command as installed: it runs the bundled server (`npm run build`), not TypeScript. */
+const SOTTO_BIN = 'packages/server/bin/sotto.mjs';
+
 describe('sotto start', () => {
   let child: ChildProcess;
   let output = '';
@@ -15,11 +18,9 @@ describe('sotto start', () => {
   const url = `http://127.0.0.1:${port}`;
 
   beforeAll(async () => {
-    child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', '--port', String(port), '--public-ip', '127.0.0.1'],
-      { env: { ...process.env, NODE_ENV: 'production', SOTTO_LOG_LEVEL: 'debug', SOTTO_MEDIA_PORT: String(mediaPort) } },
-    );
+    child = spawn(process.execPath, [SOTTO_BIN, 'start', '--port', String(port), '--public-ip', '127.0.0.1'], {
+      env: { ...process.env, NODE_ENV: 'production', SOTTO_LOG_LEVEL: 'debug', SOTTO_MEDIA_PORT: String(mediaPort) },
+    });
     child.stdout?.on('data', (d) => {
       output += d.toString();
     });
@@ -64,7 +65,7 @@ describe('sotto start', () => {
   });
 
   it('rejects a bad option with a message naming it', async () => {
-    const bad = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/cli/main.ts', 'start', '--media-port', 'lots']);
+    const bad = spawn(process.execPath, [SOTTO_BIN, 'start', '--media-port', 'lots']);
     let err = '';
     bad.stderr.on('data', (d) => {
       err += d.toString();
@@ -96,9 +97,7 @@ describe('sotto start with a busy port', () => {
     await new Promise<void>((resolve) => blocker.bind(busyPort, () => resolve()));
     try {
       const child = spawn(process.execPath, [
-        '--import',
-        'tsx',
-        'packages/server/src/cli/main.ts',
+        SOTTO_BIN,
         'start',
         '--port',
         String(busyPort + 1),
