@@ -46,6 +46,8 @@ export const ServerConfig = v.object({
   allowUnencrypted: v.boolean(),
   /** The built web app to serve. */
   webRoot: v.string(),
+  /** Port of the Prometheus /metrics listener on 127.0.0.1; unset = no metrics. */
+  metricsPort: v.optional(Port),
 });
 export type ServerConfig = v.InferOutput<typeof ServerConfig>;
 

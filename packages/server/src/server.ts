@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConferenceService } from './conference/conference-service.ts';
 import type { ServerConfig } from './config.ts';
 import { createHttpApp } from './http/http-app.ts';
+import { createMetrics, startMetricsServer } from './http/metrics.ts';
 import { log } from './log.ts';
 import { Engine } from './sfu/engine/engine.ts';
 import { checkMediaPort } from './sfu/engine/media-port.ts';
@@ -34,7 +35,6 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const http = createServer(
     createHttpApp({
       webRoot: config.webRoot,
-      health: (): Record<string, unknown> => ({ rooms: conference.roomCount, sockets: signaling.clientCount }),
       clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted, p2p: config.p2p, turn: config.turn !== undefined }),
     }),
   );
@@ -52,6 +52,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     http.listen(config.port, config.host, () => resolve());
   });
   const port = (http.address() as AddressInfo).port;
+  const metrics =
+    config.metricsPort === undefined
+      ? null
+      : await startMetricsServer(
+          config.metricsPort,
+          createMetrics({ totals: () => conference.totals(), sockets: () => signaling.clientCount }),
+        );
   log.info({ port, mediaPort: config.mediaPort }, 'server started');
   let closed = false;
   return {
@@ -68,7 +75,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       await new Promise((r) => setTimeout(r, 50)); // the `removed` events leave before the close frames
       signaling.close();
       http.closeAllConnections();
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      metrics?.closeAllConnections();
+      await Promise.all(
+        [http, metrics].map((server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))),
+      );
     },
   };
 }

@@ -60,6 +60,8 @@ Options:
                     let a meeting be started without end-to-end encryption
                     (env SOTTO_ALLOW_UNENCRYPTED=1; default: every meeting is
                     end-to-end encrypted)
+  --metrics-port N  serve Prometheus metrics at http://127.0.0.1:N/metrics, on
+                    loopback only (env SOTTO_METRICS_PORT; default: none)
   -h, --help        this text
 `;
 
@@ -123,6 +125,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
       'max-sockets': { type: 'string' },
       'max-sockets-per-address': { type: 'string' },
       'max-rooms': { type: 'string' },
+      'metrics-port': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -134,6 +137,7 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
     host: values.host ?? env.SOTTO_HOST ?? defaults.host,
     mediaPort: wholeNumber('--media-port', values['media-port'], 'SOTTO_MEDIA_PORT', env) ?? defaults.mediaPort,
     publicIp: values['public-ip'] ?? (env.SOTTO_PUBLIC_IP || undefined),
+    metricsPort: wholeNumber('--metrics-port', values['metrics-port'], 'SOTTO_METRICS_PORT', env),
     maxMembersPerRoom:
       wholeNumber('--max-members', values['max-members'], 'SOTTO_MAX_MEMBERS', env) ?? defaults.maxMembersPerRoom,
     lastN: wholeNumber('--last-n', values['last-n'], 'SOTTO_LAST_N', env) ?? defaults.lastN,

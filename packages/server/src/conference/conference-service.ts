@@ -24,6 +24,8 @@ export class ConferenceService {
   readonly #engine: Engine;
   readonly #options: ConferenceOptions;
   readonly #rooms = new Map<string, Room>();
+  /** Packets of meetings that ended, so the totals never go down. */
+  readonly #ended = { packetsIn: 0, packetsOut: 0 };
 
   constructor(engine: Engine, options: ConferenceOptions) {
     this.#engine = engine;
@@ -32,6 +34,19 @@ export class ConferenceService {
 
   get roomCount(): number {
     return this.#rooms.size;
+  }
+
+  /** Figures for /metrics: meetings and members now, packets since the server started. */
+  totals(): { rooms: number; members: number; publishers: number; packetsIn: number; packetsOut: number } {
+    const totals = { rooms: this.#rooms.size, members: 0, publishers: 0, ...this.#ended };
+    for (const room of this.#rooms.values()) {
+      const stats = room.stats();
+      totals.members += stats.members;
+      totals.publishers += stats.publishers;
+      totals.packetsIn += stats.packetsIn;
+      totals.packetsOut += stats.packetsOut;
+    }
+    return totals;
   }
 
   rooms(): IterableIterator<Room> {
@@ -61,6 +76,9 @@ export class ConferenceService {
         routing: this.#options.routing,
         onEmpty: () => {
           if (this.#rooms.get(name) === created) this.#rooms.delete(name);
+          const { packetsIn, packetsOut } = created.stats();
+          this.#ended.packetsIn += packetsIn;
+          this.#ended.packetsOut += packetsOut;
         },
       });
       room = created;

@@ -56,6 +56,8 @@ export class Router extends EventEmitter<RouterEvents> {
   readonly #speakerTick: NodeJS.Timeout;
   readonly #feedbackTick: NodeJS.Timeout;
   #closed = false;
+  /** Packets counted by publishers and receivers that are gone: the totals never go down. */
+  readonly #retired = { packetsIn: 0, packetsOut: 0 };
 
   constructor(engine: Engine, options: RouterOptions) {
     super();
@@ -246,6 +248,7 @@ export class Router extends EventEmitter<RouterEvents> {
   #releaseMedia(memberId: string, member: RoutedMember): void {
     for (const source of [...member.publishConnections.keys()]) this.unpublish(memberId, source);
     for (const publisher of [...member.publishers.values()]) this.#removePublisher(member, publisher);
+    for (const slot of member.subscriber.slots) this.#retired.packetsOut += slot.packetsOut;
     member.subscriber.close();
   }
 
@@ -257,7 +260,10 @@ export class Router extends EventEmitter<RouterEvents> {
   }
 
   #removePublisher(member: RoutedMember, publisher: Publisher): void {
-    if (member.publishers.get(publisher.source) === publisher) member.publishers.delete(publisher.source);
+    if (member.publishers.get(publisher.source) === publisher) {
+      member.publishers.delete(publisher.source);
+      this.#retired.packetsIn += publisher.packetsIn;
+    }
     this.#reconcile();
     publisher.close();
   }
@@ -336,8 +342,8 @@ export class Router extends EventEmitter<RouterEvents> {
   /** Figures for /metrics, tests and benchmarks. */
   stats(): { members: number; publishers: number; packetsIn: number; packetsOut: number } {
     let publishers = 0;
-    let packetsIn = 0;
-    let packetsOut = 0;
+    let packetsIn = this.#retired.packetsIn;
+    let packetsOut = this.#retired.packetsOut;
     for (const member of this.#members.values()) {
       publishers += member.publishers.size;
       for (const p of member.publishers.values()) packetsIn += p.packetsIn;
