@@ -1,12 +1,14 @@
 import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CLOSE_CODES, PROTOCOL_VERSION } from '@sotto/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from '../../bench/bot/bot.ts';
 import { RawSocket } from '../support/raw-socket.ts';
 import { until } from '../support/until.ts';
 
-/** The real `sotto start` command, as a user runs it (after `npm run build`). */
 /** The `sotto` command as installed: it runs the bundled server (`npm run build`), not TypeScript. */
 const SOTTO_BIN = 'packages/server/bin/sotto.mjs';
 
@@ -115,5 +117,44 @@ describe('sotto start with a busy port', () => {
     } finally {
       blocker.close();
     }
+  });
+});
+
+describe('sotto init and --print-config', () => {
+  const run = (args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
+    spawnSync(process.execPath, [join(process.cwd(), SOTTO_BIN), ...args], {
+      cwd,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+
+  it('writes a commented config file that start reads, below flags and environment, and prints the result with secrets masked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sotto-init-'));
+    const written = run(['init'], dir);
+    expect(written.status).toBe(0);
+    const text = readFileSync(join(dir, 'sotto.conf'), 'utf8');
+    expect(text).toContain('# media-port = 10000');
+    // Refuses to overwrite without --force.
+    expect(run(['init'], dir).status).toBe(1);
+    writeFileSync(
+      join(dir, 'sotto.conf'),
+      `${text}\nmedia-port = 10100\nport = 9000\nturn-urls = ["turn:turn.example.org:3478"]\nturn-secret = "a very long shared secret"\n`,
+    );
+    const printed = run(['start', '--print-config', '--port', '9100'], dir, { SOTTO_MAX_ROOMS: '7' });
+    expect(printed.status).toBe(0);
+    expect(printed.stdout).toContain('config file: sotto.conf');
+    expect(printed.stdout).toMatch(/^media-port = 10100$/m);
+    expect(printed.stdout).toMatch(/^port = 9100$/m);
+    expect(printed.stdout).toMatch(/^max-rooms = 7$/m);
+    expect(printed.stdout).toMatch(/^turn-secret = "\*{8}"$/m);
+    expect(printed.stdout).not.toContain('a very long shared secret');
+  });
+
+  it('refuses a bad file with the file, line and key named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sotto-init-'));
+    writeFileSync(join(dir, 'sotto.conf'), 'port = 9000\nmedia-prot = 1\n');
+    const result = run(['start', '--print-config'], dir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('sotto.conf line 2: unknown key "media-prot"');
   });
 });

@@ -137,14 +137,20 @@ export class P2pConnection extends Emitter<P2pConnectionEvents> {
     return false;
   }
 
-  /** True when the selected candidate pair goes through a TURN relay. */
+  /**
+   * True when media goes through a TURN relay. In relay mode it can go no other way (ICE uses relay
+   * candidates only); otherwise the transport's selected pair says. (Reading "nominated" pairs
+   * instead raced the stats: media could flow before a pair was reported nominated.)
+   */
   async viaRelay(): Promise<boolean> {
+    if (this.#options.mode === 'relay') return true;
     const stats = await this.pc.getStats();
     let relay = false;
     stats.forEach((s) => {
-      if (s.type !== 'candidate-pair' || !s.nominated || s.state !== 'succeeded') return;
-      const local = stats.get(s.localCandidateId);
-      const remote = stats.get(s.remoteCandidateId);
+      if (s.type !== 'transport' || !s.selectedCandidatePairId) return;
+      const pair = stats.get(s.selectedCandidatePairId);
+      const local = pair && stats.get(pair.localCandidateId);
+      const remote = pair && stats.get(pair.remoteCandidateId);
       if (local?.candidateType === 'relay' || remote?.candidateType === 'relay') relay = true;
     });
     return relay;

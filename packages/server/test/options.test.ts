@@ -1,6 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { configFromArgs, defaultConfig, USAGE } from '../src/cli/options.ts';
+import { parseConfigFile } from '../src/cli/config-file.ts';
+import { defaultConfig, configFromArgs as fromArgsAndFile, USAGE } from '../src/cli/options.ts';
+
+/** Flags and environment only: no config file from this machine gets in. */
+const configFromArgs = (argv: string[], env: NodeJS.ProcessEnv) => fromArgsAndFile(argv, env, () => null);
 
 const WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -239,5 +243,38 @@ describe('configFromArgs', () => {
     ]) {
       expect(USAGE).toContain(word);
     }
+  });
+});
+
+describe('the config file', () => {
+  const file = (text: string) => () => parseConfigFile(text, '/etc/sotto/sotto.conf');
+
+  it('sets what flags and environment leave unset; they win over it', () => {
+    const text = [
+      '# a comment',
+      'port = 9000',
+      'media-port = 10100  # after a value too',
+      'public-ip = "203.0.113.7"',
+      'allowed-origins = ["https://a.example.org", "https://b.example.org"]',
+      'allow-unencrypted = true',
+    ].join('\n');
+    const { config } = fromArgsAndFile(['--port', '9100'], { SOTTO_MEDIA_PORT: '10200' }, file(text));
+    expect(config).toMatchObject({
+      port: 9100,
+      mediaPort: 10200,
+      publicIp: '203.0.113.7',
+      allowedOrigins: ['https://a.example.org', 'https://b.example.org'],
+      allowUnencrypted: true,
+    });
+  });
+
+  it('names the file, the line and the fix when something is wrong', () => {
+    expect(() => parseConfigFile('port 9000', 'sotto.conf')).toThrow('sotto.conf line 1: expected `key = value`');
+    expect(() => parseConfigFile('\nprot = 9000', 'sotto.conf')).toThrow(/sotto.conf line 2: unknown key "prot" \(known: port, /);
+    expect(() => parseConfigFile('host = 0.0.0.0', 'sotto.conf')).toThrow(/put text in "quotes"/);
+    expect(() => parseConfigFile('port = 1\nport = 2', 'sotto.conf')).toThrow(/"port" is set twice/);
+    expect(() => fromArgsAndFile([], {}, file('media-port = "lots"'))).toThrow(
+      'media-port in /etc/sotto/sotto.conf must be a whole number, not "lots"',
+    );
   });
 });

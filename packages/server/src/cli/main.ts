@@ -1,8 +1,14 @@
+import { existsSync, writeFileSync } from 'node:fs';
 import { startServer } from '../server.ts';
+import { formatConfig, initialConfigText } from './config-file.ts';
 import { configFromArgs, USAGE } from './options.ts';
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
+  if (command === 'init') {
+    init(rest);
+    return;
+  }
   if (command !== 'start') {
     process.stdout.write(USAGE);
     process.exit(command === undefined || command === '--help' || command === '-h' ? 0 : 2);
@@ -19,6 +25,12 @@ async function main(): Promise<void> {
     return;
   }
   const { config } = parsed;
+  if (parsed.printConfig) {
+    process.stdout.write(
+      `# effective configuration${parsed.file ? ` (config file: ${parsed.file.path})` : ''}\n${formatConfig(config)}\n`,
+    );
+    return;
+  }
   let server: Awaited<ReturnType<typeof startServer>>;
   try {
     server = await startServer(config);
@@ -42,6 +54,23 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** `sotto init [--force] [PATH]`: writes the commented config file (./sotto.conf by default). */
+function init(args: string[]): void {
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(
+      'Usage: sotto init [--force] [PATH]\nWrites a commented config file (default ./sotto.conf); --force replaces one.\n',
+    );
+    return;
+  }
+  const path = args.find((a) => !a.startsWith('-')) ?? 'sotto.conf';
+  if (existsSync(path) && !args.includes('--force')) {
+    process.stderr.write(`sotto: ${path} exists already; keep it, or replace it with: sotto init --force\n`);
+    process.exit(1);
+  }
+  writeFileSync(path, initialConfigText(), { mode: 0o600 });
+  process.stdout.write(`Wrote ${path}. Edit it, then: sotto start${path === 'sotto.conf' ? '' : ` --config ${path}`}\n`);
 }
 
 main();

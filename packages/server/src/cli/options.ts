@@ -2,6 +2,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ServerConfig } from '../config.ts';
 import { validateConfig } from '../config.ts';
+import type { ConfigFile } from './config-file.ts';
+import { loadConfigFile } from './config-file.ts';
 
 const WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
@@ -24,9 +26,16 @@ export function defaultConfig(): ServerConfig {
   };
 }
 
-export const USAGE = `Usage: sotto start [options]
+export const USAGE = `Usage: sotto start [options]     run the server
+       sotto init [--force]        write a commented config file (./sotto.conf)
+
+Every option can also be set in the config file (same name, e.g. media-port = 10000) or an
+environment variable; flags win over the environment, which wins over the file.
 
 Options:
+  --config PATH     the config file (env SOTTO_CONFIG; default ./sotto.conf, then
+                    /etc/sotto/sotto.conf, when they exist)
+  --print-config    print the effective configuration (secrets masked) and exit
   --port N          HTTP and signaling port (env PORT, default 8080)
   --host ADDR       address to listen on (env SOTTO_HOST, default 0.0.0.0)
   --media-port N    the one UDP port for all media (env SOTTO_MEDIA_PORT, default 10000)
@@ -65,33 +74,47 @@ Options:
   -h, --help        this text
 `;
 
-/** A whole number from a flag, else from its environment variable; errors name the one used. */
-function wholeNumber(flag: string, flagValue: string | undefined, envName: string, env: NodeJS.ProcessEnv): number | undefined {
-  const [name, value] = flagValue !== undefined ? [flag, flagValue] : [envName, env[envName]];
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n)) throw new Error(`${name} must be a whole number, not "${value}"`);
+/** A setting's text and where it came from, for errors: the flag, else its environment variable, else the file. */
+interface Setting {
+  value: string;
+  source: string;
+}
+
+type Sources = { env: NodeJS.ProcessEnv; file: ConfigFile | null };
+
+function pick(flag: string, flagValue: string | undefined, envName: string, { env, file }: Sources): Setting | undefined {
+  if (flagValue !== undefined) return { value: flagValue, source: `--${flag}` };
+  const fromEnv = env[envName];
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, source: envName };
+  const fromFile = file?.values[flag];
+  if (fromFile !== undefined) return { value: fromFile, source: `${flag} in ${file?.path}` };
+  return undefined;
+}
+
+/** A whole number; errors name where it came from. */
+function wholeNumber(setting: Setting | undefined): number | undefined {
+  if (setting === undefined) return undefined;
+  const n = Number(setting.value);
+  if (!Number.isInteger(n)) throw new Error(`${setting.source} must be a whole number, not "${setting.value}"`);
   return n;
 }
 
-/** An on/off environment variable: 1/true/yes or 0/false/no (anything else is an error). */
-function flagFromEnv(name: string, env: NodeJS.ProcessEnv): boolean {
-  const value = env[name]?.toLowerCase();
-  if (value === undefined || value === '' || ['0', 'false', 'no'].includes(value)) return false;
+/** On/off: 1/true/yes or 0/false/no (anything else is an error). */
+function onOff(setting: Setting | undefined): boolean {
+  const value = setting?.value.toLowerCase();
+  if (value === undefined || ['0', 'false', 'no'].includes(value)) return false;
   if (['1', 'true', 'yes'].includes(value)) return true;
-  throw new Error(`${name} must be 1 or 0, not "${env[name]}"`);
+  throw new Error(`${setting?.source} must be 1 or 0, not "${setting?.value}"`);
 }
 
 /** Credentials go out just before two members go peer to peer; ten minutes is ample for that. */
 const DEFAULT_TURN_TTL_SECONDS = 600;
 
 /** TURN settings: URLs and secret together, or neither. */
-function turnFrom(
-  values: { 'turn-urls'?: string | undefined; 'turn-secret'?: string | undefined; 'turn-ttl'?: string | undefined },
-  env: NodeJS.ProcessEnv,
-): { urls: string[]; secret: string; ttlSeconds: number } | undefined {
-  const urls = values['turn-urls'] ?? (env.SOTTO_TURN_URLS || undefined);
-  const secret = values['turn-secret'] ?? (env.SOTTO_TURN_SECRET || undefined);
+function turnFrom(values: Record<string, string | boolean | undefined>, sources: Sources): ServerConfig['turn'] {
+  const text = (flag: string, envName: string) => pick(flag, values[flag] as string | undefined, envName, sources)?.value;
+  const urls = text('turn-urls', 'SOTTO_TURN_URLS');
+  const secret = text('turn-secret', 'SOTTO_TURN_SECRET');
   if (urls === undefined && secret === undefined) return undefined;
   if (urls === undefined || secret === undefined) throw new Error('TURN needs both --turn-urls and --turn-secret');
   return {
@@ -100,15 +123,26 @@ function turnFrom(
       .map((u) => u.trim())
       .filter(Boolean),
     secret,
-    ttlSeconds: wholeNumber('--turn-ttl', values['turn-ttl'], 'SOTTO_TURN_TTL', env) ?? DEFAULT_TURN_TTL_SECONDS,
+    ttlSeconds:
+      wholeNumber(pick('turn-ttl', values['turn-ttl'] as string | undefined, 'SOTTO_TURN_TTL', sources)) ??
+      DEFAULT_TURN_TTL_SECONDS,
   };
 }
 
-/** Command-line flags win over environment variables, which win over the defaults. */
-export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config: ServerConfig; help: boolean } {
+/**
+ * Command-line flags win over environment variables, which win over the config file, which wins
+ * over the defaults. `load` finds the config file (tests pass their own).
+ */
+export function configFromArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+  load: (named: string | undefined) => ConfigFile | null = loadConfigFile,
+): { config: ServerConfig; help: boolean; printConfig: boolean; file: ConfigFile | null } {
   const { values } = parseArgs({
     args: argv,
     options: {
+      config: { type: 'string' },
+      'print-config': { type: 'boolean' },
       port: { type: 'string' },
       host: { type: 'string' },
       'media-port': { type: 'string' },
@@ -130,30 +164,33 @@ export function configFromArgs(argv: string[], env: NodeJS.ProcessEnv): { config
     },
     strict: true,
   });
+  const file = values.help ? null : load(values.config ?? (env.SOTTO_CONFIG || undefined));
+  const sources = { env, file };
+  const text = (flag: string, envName: string) =>
+    pick(flag, values[flag as keyof typeof values] as string | undefined, envName, sources);
+  const number = (flag: string, envName: string) => wholeNumber(text(flag, envName));
   const defaults = defaultConfig();
   const config = validateConfig({
     ...defaults,
-    port: wholeNumber('--port', values.port, 'PORT', env) ?? defaults.port,
-    host: values.host ?? env.SOTTO_HOST ?? defaults.host,
-    mediaPort: wholeNumber('--media-port', values['media-port'], 'SOTTO_MEDIA_PORT', env) ?? defaults.mediaPort,
-    publicIp: values['public-ip'] ?? (env.SOTTO_PUBLIC_IP || undefined),
-    metricsPort: wholeNumber('--metrics-port', values['metrics-port'], 'SOTTO_METRICS_PORT', env),
-    maxMembersPerRoom:
-      wholeNumber('--max-members', values['max-members'], 'SOTTO_MAX_MEMBERS', env) ?? defaults.maxMembersPerRoom,
-    lastN: wholeNumber('--last-n', values['last-n'], 'SOTTO_LAST_N', env) ?? defaults.lastN,
-    audioLastN: wholeNumber('--audio-last-n', values['audio-last-n'], 'SOTTO_AUDIO_LAST_N', env) ?? defaults.audioLastN,
-    allowUnencrypted: values['allow-unencrypted'] === true || flagFromEnv('SOTTO_ALLOW_UNENCRYPTED', env),
-    p2p: values.p2p ?? (env.SOTTO_P2P || defaults.p2p),
-    turn: turnFrom(values, env),
-    maxSockets: wholeNumber('--max-sockets', values['max-sockets'], 'SOTTO_MAX_SOCKETS', env) ?? defaults.maxSockets,
-    maxSocketsPerAddress:
-      wholeNumber('--max-sockets-per-address', values['max-sockets-per-address'], 'SOTTO_MAX_SOCKETS_PER_ADDRESS', env) ??
-      defaults.maxSocketsPerAddress,
-    maxRooms: wholeNumber('--max-rooms', values['max-rooms'], 'SOTTO_MAX_ROOMS', env) ?? defaults.maxRooms,
-    allowedOrigins: (values['allowed-origins'] ?? env.SOTTO_ALLOWED_ORIGINS ?? '')
+    port: number('port', 'PORT') ?? defaults.port,
+    host: text('host', 'SOTTO_HOST')?.value ?? defaults.host,
+    mediaPort: number('media-port', 'SOTTO_MEDIA_PORT') ?? defaults.mediaPort,
+    publicIp: text('public-ip', 'SOTTO_PUBLIC_IP')?.value,
+    metricsPort: number('metrics-port', 'SOTTO_METRICS_PORT'),
+    maxMembersPerRoom: number('max-members', 'SOTTO_MAX_MEMBERS') ?? defaults.maxMembersPerRoom,
+    lastN: number('last-n', 'SOTTO_LAST_N') ?? defaults.lastN,
+    audioLastN: number('audio-last-n', 'SOTTO_AUDIO_LAST_N') ?? defaults.audioLastN,
+    allowUnencrypted:
+      values['allow-unencrypted'] === true || onOff(pick('allow-unencrypted', undefined, 'SOTTO_ALLOW_UNENCRYPTED', sources)),
+    p2p: text('p2p', 'SOTTO_P2P')?.value ?? defaults.p2p,
+    turn: turnFrom(values, sources),
+    maxSockets: number('max-sockets', 'SOTTO_MAX_SOCKETS') ?? defaults.maxSockets,
+    maxSocketsPerAddress: number('max-sockets-per-address', 'SOTTO_MAX_SOCKETS_PER_ADDRESS') ?? defaults.maxSocketsPerAddress,
+    maxRooms: number('max-rooms', 'SOTTO_MAX_ROOMS') ?? defaults.maxRooms,
+    allowedOrigins: (text('allowed-origins', 'SOTTO_ALLOWED_ORIGINS')?.value ?? '')
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
   });
-  return { config, help: values.help === true };
+  return { config, help: values.help === true, printConfig: values['print-config'] === true, file };
 }
