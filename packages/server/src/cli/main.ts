@@ -1,12 +1,17 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { startServer } from '../server.ts';
 import { formatConfig, initialConfigText } from './config-file.ts';
+import { formatDoctor, runDoctor } from './doctor.ts';
 import { configFromArgs, USAGE } from './options.ts';
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'init') {
     init(rest);
+    return;
+  }
+  if (command === 'doctor') {
+    await doctor(rest);
     return;
   }
   if (command !== 'start') {
@@ -54,6 +59,26 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** `sotto doctor [start's options]`: checks this machine against the configuration start would use. */
+async function doctor(args: string[]): Promise<void> {
+  let parsed: ReturnType<typeof configFromArgs>;
+  try {
+    parsed = configFromArgs(args, process.env);
+  } catch (error) {
+    process.stderr.write(`sotto: ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+  if (parsed.help) {
+    process.stdout.write(
+      'Usage: sotto doctor [the options of sotto start]\nChecks ports, addresses, UDP buffers and the clock; exits non-zero when a check fails.\n',
+    );
+    return;
+  }
+  const results = await runDoctor(parsed.config);
+  process.stdout.write(formatDoctor(results));
+  process.exitCode = results.some((r) => r.status === 'fail') ? 1 : 0;
 }
 
 /** `sotto init [--force] [PATH]`: writes the commented config file (./sotto.conf by default). */
