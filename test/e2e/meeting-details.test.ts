@@ -61,8 +61,9 @@ describe('connection figures and the speaking-while-muted hint', () => {
     // Told not to, muting closes the microphone and says nothing.
     await bo.getByRole('button', { name: 'More' }).click();
     await bo.getByRole('menuitemcheckbox', { name: 'Warn me when I speak while muted' }).click();
-    await bo.waitForTimeout(4500); // earlier notices fade
+    await expect.poll(() => notices(bo), { timeout: 10_000 }).not.toContain('You are speaking while muted');
     await bo.locator('body').press('m');
+    // An absence takes time to show: well past the detector's one-second window.
     await bo.waitForTimeout(2500);
     expect(await notices(bo)).not.toContain('You are speaking while muted');
   });
