@@ -1,5 +1,8 @@
 import * as v from 'valibot';
 
+/** Host names as certificates carry them: letters, digits and hyphens in dot-separated labels. */
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/i;
+
 const Port = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65535));
 
 export const ServerConfig = v.object({
@@ -48,6 +51,24 @@ export const ServerConfig = v.object({
   webRoot: v.string(),
   /** Port of the Prometheus /metrics listener on 127.0.0.1; unset = no metrics. */
   metricsPort: v.optional(Port),
+  /**
+   * HTTPS (docs/tls.md): `off` = plain HTTP (for localhost, or behind a TLS reverse proxy);
+   * `self-signed` = a certificate made here; `acme` = from Let's Encrypt or another ACME CA;
+   * `files` = a certificate and key given as files.
+   */
+  tls: v.picklist(['off', 'self-signed', 'acme', 'files'], 'tls must be off, self-signed, acme or files'),
+  /** This server's DNS name: the ACME certificate's name, a self-signed certificate's extra name. */
+  domain: v.optional(v.pipe(v.string(), v.regex(DOMAIN_NAME, 'domain is a DNS name like meet.example.org'))),
+  /** Certificate chain and private key (PEM) for `tls = files`; reloaded when they change. */
+  tlsCert: v.optional(v.pipe(v.string(), v.minLength(1))),
+  tlsKey: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** ACME directory URL and the contact address given to the CA (optional). */
+  acmeDirectory: v.pipe(v.string(), v.url('acme-directory is a URL like https://acme-v02.api.letsencrypt.org/directory')),
+  acmeEmail: v.optional(v.pipe(v.string(), v.email('acme-email is an e-mail address'))),
+  /** Plain-HTTP listener that redirects to HTTPS and answers ACME HTTP-01 challenges; unset = none. */
+  httpPort: v.optional(Port),
+  /** Where the server keeps what it makes: certificates and the ACME account key. */
+  stateDir: v.pipe(v.string(), v.minLength(1)),
 });
 export type ServerConfig = v.InferOutput<typeof ServerConfig>;
 
@@ -59,6 +80,11 @@ export function validateConfig(input: Record<string, unknown>): ServerConfig {
   if (result.success) {
     if (result.output.p2p === 'relay' && !result.output.turn) {
       throw new ConfigError('invalid p2p: relay needs a TURN server (--turn-urls and --turn-secret)');
+    }
+    const { tls, domain, tlsCert, tlsKey } = result.output;
+    if (tls === 'acme' && !domain) throw new ConfigError('invalid domain: tls acme needs the DNS name (--domain)');
+    if (tls === 'files' && !(tlsCert && tlsKey)) {
+      throw new ConfigError('invalid tls-cert: tls files needs the certificate and key (--tls-cert and --tls-key)');
     }
     return result.output;
   }

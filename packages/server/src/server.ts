@@ -1,20 +1,28 @@
+import type { Server } from 'node:http';
 import { createServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ConferenceService } from './conference/conference-service.ts';
 import type { ServerConfig } from './config.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { createMetrics, startMetricsServer } from './http/metrics.ts';
+import { redirectToHttps } from './http/redirect-to-https.ts';
 import { log } from './log.ts';
 import { Engine } from './sfu/engine/engine.ts';
 import { checkMediaPort } from './sfu/engine/media-port.ts';
 import { SignalingServer } from './signaling/signaling-server.ts';
+import type { AcmeChallenges } from './tls/acme-certificate.ts';
+import type { CertificateSource } from './tls/certificate-source.ts';
+import { openCertificateSource } from './tls/certificate-source.ts';
 
 export const SERVER_VERSION = '0.1.0';
 
 export interface RunningServer {
-  /** Base URL, e.g. http://localhost:8080 */
+  /** Base URL, e.g. http://localhost:8080, or https://meet.example.org with TLS and a domain. */
   url: string;
   port: number;
+  /** The certificate source with TLS on (its current certificate is what HTTPS serves). */
+  certificates: CertificateSource | null;
   conference: ConferenceService;
   signaling: SignalingServer;
   close(): Promise<void>;
@@ -32,12 +40,26 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     turn: config.turn,
     routing: { lastN: config.lastN, audioLastN: config.audioLastN },
   });
-  const http = createServer(
-    createHttpApp({
-      webRoot: config.webRoot,
-      clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted, p2p: config.p2p, turn: config.turn !== undefined }),
-    }),
-  );
+  const challenges: AcmeChallenges = new Map();
+  // The plain-HTTP side comes first: an ACME CA checks it before the first certificate exists.
+  const plain =
+    config.tls !== 'off' && config.httpPort !== undefined
+      ? await listen(redirectToHttps({ domain: config.domain, httpsPort: config.port, challenges }), config.httpPort, config.host)
+      : null;
+  let certificates: CertificateSource | null;
+  try {
+    certificates = await openCertificateSource(config, challenges);
+  } catch (error) {
+    plain?.close();
+    throw error;
+  }
+  const app = createHttpApp({
+    webRoot: config.webRoot,
+    clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted, p2p: config.p2p, turn: config.turn !== undefined }),
+    hsts: config.tls === 'acme' || config.tls === 'files',
+  });
+  const http = certificates ? createHttpsServer(certificates.current(), app) : createServer(app);
+  certificates?.onChange((pair) => (http as ReturnType<typeof createHttpsServer>).setSecureContext(pair));
   const signaling = new SignalingServer(http, conference, {
     serverVersion: SERVER_VERSION,
     rateBurst: 60,
@@ -47,10 +69,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     maxSocketsPerAddress: config.maxSocketsPerAddress,
     allowedOrigins: config.allowedOrigins,
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await listen(http, config.port, config.host);
+  } catch (error) {
+    plain?.close();
+    certificates?.close();
+    throw error;
+  }
   const port = (http.address() as AddressInfo).port;
   const metrics =
     config.metricsPort === undefined
@@ -61,9 +86,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         );
   log.info({ port, mediaPort: config.mediaPort }, 'server started');
   let closed = false;
+  const scheme = certificates ? 'https' : 'http';
+  const defaultPort = certificates ? 443 : 80;
   return {
-    url: `http://localhost:${port}`,
+    url: `${scheme}://${config.domain && certificates ? config.domain : 'localhost'}${port === defaultPort ? '' : `:${port}`}`,
     port,
+    certificates,
     conference,
     signaling,
     async close() {
@@ -74,11 +102,20 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       conference.close();
       await new Promise((r) => setTimeout(r, 50)); // the `removed` events leave before the close frames
       signaling.close();
-      http.closeAllConnections();
-      metrics?.closeAllConnections();
+      certificates?.close();
+      for (const server of [http, metrics, plain]) server?.closeAllConnections();
       await Promise.all(
-        [http, metrics].map((server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))),
+        [http, metrics, plain].map(
+          (server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve())),
+        ),
       );
     },
   };
+}
+
+function listen(server: Server, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
 }

@@ -15,6 +15,9 @@ const VALID = {
   maxRooms: 500,
   allowedOrigins: [],
   webRoot: '/srv/sotto/web',
+  tls: 'off',
+  acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',
+  stateDir: '/var/lib/sotto',
 };
 
 function errorOf(input: Record<string, unknown>): ConfigError {

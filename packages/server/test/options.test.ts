@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfigFile } from '../src/cli/config-file.ts';
-import { defaultConfig, configFromArgs as fromArgsAndFile, USAGE } from '../src/cli/options.ts';
+import { defaultConfig, defaultStateDir, configFromArgs as fromArgsAndFile, USAGE } from '../src/cli/options.ts';
 
 /** Flags and environment only: no config file from this machine gets in. */
 const configFromArgs = (argv: string[], env: NodeJS.ProcessEnv) => fromArgsAndFile(argv, env, () => null);
@@ -34,7 +34,35 @@ describe('defaultConfig', () => {
       maxRooms: 500,
       allowedOrigins: [],
       webRoot: WEB_DIST,
+      tls: 'off',
+      acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',
+      stateDir: defaultStateDir(process.env),
     });
+  });
+
+  it('keeps state in systemd’s StateDirectory, else the XDG state folder', () => {
+    expect(defaultStateDir({ STATE_DIRECTORY: '/var/lib/sotto' })).toBe('/var/lib/sotto');
+    expect(defaultStateDir({ XDG_STATE_HOME: '/home/a/.state' })).toBe('/home/a/.state/sotto');
+  });
+});
+
+describe('configFromArgs: TLS', () => {
+  it('with TLS on, HTTPS takes port 443; acme adds the plain-HTTP port 80 for challenges and redirects', () => {
+    const { config } = configFromArgs(['--tls', 'acme', '--domain', 'meet.example.org'], {});
+    expect(config).toMatchObject({ tls: 'acme', port: 443, httpPort: 80, domain: 'meet.example.org' });
+    const selfSigned = configFromArgs([], { SOTTO_TLS: 'self-signed', SOTTO_STATE_DIR: '/srv/state' }).config;
+    expect(selfSigned).toMatchObject({ tls: 'self-signed', port: 443, stateDir: '/srv/state' });
+    expect(selfSigned.httpPort).toBeUndefined();
+    expect(configFromArgs(['--tls', 'self-signed', '--port', '8443'], {}).config.port).toBe(8443);
+  });
+
+  it('names what each mode is missing', () => {
+    expect(() => configFromArgs(['--tls', 'acme'], {})).toThrow('tls acme needs the DNS name (--domain)');
+    expect(() => configFromArgs(['--tls', 'files', '--tls-cert', 'a.pem'], {})).toThrow(
+      'tls files needs the certificate and key (--tls-cert and --tls-key)',
+    );
+    expect(() => configFromArgs(['--tls', 'on'], {})).toThrow('tls must be off, self-signed, acme or files');
+    expect(() => configFromArgs(['--tls', 'acme', '--domain', 'bad_name!'], {})).toThrow('domain is a DNS name');
   });
 });
 
@@ -270,7 +298,9 @@ describe('the config file', () => {
 
   it('names the file, the line and the fix when something is wrong', () => {
     expect(() => parseConfigFile('port 9000', 'sotto.conf')).toThrow('sotto.conf line 1: expected `key = value`');
-    expect(() => parseConfigFile('\nprot = 9000', 'sotto.conf')).toThrow(/sotto.conf line 2: unknown key "prot" \(known: port, /);
+    expect(() => parseConfigFile('\nprot = 9000', 'sotto.conf')).toThrow(
+      /sotto.conf line 2: unknown key "prot" \(known: .*\bport\b/,
+    );
     expect(() => parseConfigFile('host = 0.0.0.0', 'sotto.conf')).toThrow(/put text in "quotes"/);
     expect(() => parseConfigFile('port = 1\nport = 2', 'sotto.conf')).toThrow(/"port" is set twice/);
     expect(() => fromArgsAndFile([], {}, file('media-port = "lots"'))).toThrow(

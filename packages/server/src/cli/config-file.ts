@@ -14,7 +14,19 @@ export interface ConfigFile {
 
 /** The keys a config file may set, with their defaults and what they do (`sotto init` writes them). */
 export const CONFIG_KEYS: ReadonlyArray<{ key: string; example: string; help: string }> = [
-  { key: 'port', example: '8080', help: 'HTTP and signaling port' },
+  { key: 'tls', example: '"off"', help: 'HTTPS: "off", "self-signed", "acme" (needs domain and port 80) or "files"' },
+  { key: 'domain', example: '"meet.example.org"', help: "this server's DNS name (the certificate's name)" },
+  {
+    key: 'tls-cert',
+    example: '"/etc/sotto/fullchain.pem"',
+    help: 'certificate chain for tls = "files" (reloaded when it changes)',
+  },
+  { key: 'tls-key', example: '"/etc/sotto/privkey.pem"', help: 'its private key' },
+  { key: 'acme-directory', example: '"https://acme-v02.api.letsencrypt.org/directory"', help: 'the ACME CA' },
+  { key: 'acme-email', example: '"admin@example.org"', help: 'contact address given to the ACME CA (optional)' },
+  { key: 'http-port', example: '80', help: 'plain HTTP: redirect to HTTPS and ACME challenges (default 80 with acme)' },
+  { key: 'state-dir', example: '"/var/lib/sotto"', help: 'where certificates and the ACME account key are kept' },
+  { key: 'port', example: '8080', help: 'HTTP(S) and signaling port (default 443 when tls is on)' },
   { key: 'host', example: '"0.0.0.0"', help: 'address to listen on' },
   { key: 'media-port', example: '10000', help: 'the one UDP port for all media' },
   {
@@ -104,6 +116,14 @@ export function initialConfigText(): string {
 /** The effective configuration in this file's format (for --print-config); the TURN secret is masked. */
 export function formatConfig(config: ServerConfig): string {
   const entries: Array<[string, unknown]> = [
+    ['tls', config.tls],
+    ['domain', config.domain],
+    ['tls-cert', config.tlsCert],
+    ['tls-key', config.tlsKey],
+    ['acme-directory', config.acmeDirectory],
+    ['acme-email', config.acmeEmail],
+    ['http-port', config.httpPort],
+    ['state-dir', config.stateDir],
     ['port', config.port],
     ['host', config.host],
     ['media-port', config.mediaPort],

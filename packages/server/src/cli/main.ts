@@ -1,5 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import type { ServerConfig } from '../config.ts';
 import { startServer } from '../server.ts';
+import { describeCertificate } from '../tls/certificate-info.ts';
 import { formatConfig, initialConfigText } from './config-file.ts';
 import { formatDoctor, runDoctor } from './doctor.ts';
 import { configFromArgs, USAGE } from './options.ts';
@@ -48,7 +50,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nSotto is running. Open ${server.url}/ in a browser to start a meeting.\n` +
       `Media uses UDP port ${config.mediaPort}${config.publicIp ? ` announced as ${config.publicIp}` : ''}.\n` +
-      'Browsers allow camera and microphone only on localhost or over HTTPS.\n\n',
+      `${tlsSummary(config, server.certificates?.current().cert)}\n\n`,
   );
   const stop = (): void => {
     // Sockets and peer connections are closed politely; the engine's own cleanup is skipped: it
@@ -59,6 +61,17 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** One line on HTTPS; for a self-signed certificate its fingerprint, which people compare with what the browser shows. */
+function tlsSummary(config: ServerConfig, cert: string | undefined): string {
+  if (!cert) return 'Plain HTTP: browsers allow camera and microphone only on localhost (or behind an HTTPS proxy).';
+  const info = describeCertificate(cert);
+  const until = `valid until ${info.notAfter.toISOString().slice(0, 10)}`;
+  if (config.tls === 'self-signed') {
+    return `HTTPS with a self-signed certificate (${until}). Browsers warn about it; accept it only if it shows\nSHA-256 fingerprint ${info.fingerprint}`;
+  }
+  return `HTTPS with ${config.tls === 'acme' ? 'an ACME' : 'your'} certificate for ${info.names.join(', ')}, ${until}.`;
 }
 
 /** `sotto doctor [start's options]`: checks this machine against the configuration start would use. */

@@ -1,3 +1,5 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ServerConfig } from '../config.ts';
@@ -7,9 +9,23 @@ import { loadConfigFile } from './config-file.ts';
 
 const WEB_ROOT = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
+export const LETS_ENCRYPT_DIRECTORY = 'https://acme-v02.api.letsencrypt.org/directory';
+
+/**
+ * Where certificates and the ACME account key are kept: systemd's StateDirectory (the package's
+ * /var/lib/sotto), else the user's XDG state folder.
+ */
+export function defaultStateDir(env: NodeJS.ProcessEnv): string {
+  if (env.STATE_DIRECTORY) return env.STATE_DIRECTORY.split(':')[0] as string;
+  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), 'sotto');
+}
+
 /** Embedded defaults: a working meeting server on localhost with no configuration at all. */
 export function defaultConfig(): ServerConfig {
   return {
+    tls: 'off',
+    acmeDirectory: LETS_ENCRYPT_DIRECTORY,
+    stateDir: defaultStateDir(process.env),
     port: 8080,
     host: '0.0.0.0',
     mediaPort: 10000,
@@ -37,7 +53,26 @@ Options:
   --config PATH     the config file (env SOTTO_CONFIG; default ./sotto.conf, then
                     /etc/sotto/sotto.conf, when they exist)
   --print-config    print the effective configuration (secrets masked) and exit
-  --port N          HTTP and signaling port (env PORT, default 8080)
+  --port N          HTTP(S) and signaling port (env PORT; default 8080, or 443
+                    when TLS is on)
+  --tls MODE        HTTPS: off (plain HTTP, for localhost or behind a TLS
+                    reverse proxy; default), self-signed (a certificate made
+                    here), acme (Let's Encrypt or --acme-directory; needs
+                    --domain and port 80) or files (--tls-cert, --tls-key)
+                    (env SOTTO_TLS)
+  --domain NAME     this server's DNS name, e.g. meet.example.org (env SOTTO_DOMAIN)
+  --tls-cert PATH   certificate chain (PEM) for --tls files; reloaded when it
+                    changes (env SOTTO_TLS_CERT)
+  --tls-key PATH    its private key (PEM) (env SOTTO_TLS_KEY)
+  --acme-directory URL
+                    the ACME CA (env SOTTO_ACME_DIRECTORY; default Let's Encrypt)
+  --acme-email ADDR contact address given to the CA (env SOTTO_ACME_EMAIL; optional)
+  --http-port N     plain HTTP listener that redirects to HTTPS and answers ACME
+                    challenges (env SOTTO_HTTP_PORT; default 80 with --tls acme,
+                    otherwise none)
+  --state-dir PATH  where certificates and the ACME account are kept (env
+                    SOTTO_STATE_DIR; default $STATE_DIRECTORY under systemd,
+                    else ~/.local/state/sotto)
   --host ADDR       address to listen on (env SOTTO_HOST, default 0.0.0.0)
   --media-port N    the one UDP port for all media (env SOTTO_MEDIA_PORT, default 10000)
   --public-ip ADDR  address announced to browsers for media (env SOTTO_PUBLIC_IP;
@@ -161,6 +196,14 @@ export function configFromArgs(
       'max-sockets-per-address': { type: 'string' },
       'max-rooms': { type: 'string' },
       'metrics-port': { type: 'string' },
+      tls: { type: 'string' },
+      domain: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      'acme-directory': { type: 'string' },
+      'acme-email': { type: 'string' },
+      'http-port': { type: 'string' },
+      'state-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -171,9 +214,18 @@ export function configFromArgs(
     pick(flag, values[flag as keyof typeof values] as string | undefined, envName, sources);
   const number = (flag: string, envName: string) => wholeNumber(text(flag, envName));
   const defaults = defaultConfig();
+  const tls = text('tls', 'SOTTO_TLS')?.value ?? defaults.tls;
   const config = validateConfig({
     ...defaults,
-    port: number('port', 'PORT') ?? defaults.port,
+    tls,
+    domain: text('domain', 'SOTTO_DOMAIN')?.value,
+    tlsCert: text('tls-cert', 'SOTTO_TLS_CERT')?.value,
+    tlsKey: text('tls-key', 'SOTTO_TLS_KEY')?.value,
+    acmeDirectory: text('acme-directory', 'SOTTO_ACME_DIRECTORY')?.value ?? defaults.acmeDirectory,
+    acmeEmail: text('acme-email', 'SOTTO_ACME_EMAIL')?.value,
+    httpPort: number('http-port', 'SOTTO_HTTP_PORT') ?? (tls === 'acme' ? 80 : undefined),
+    stateDir: text('state-dir', 'SOTTO_STATE_DIR')?.value ?? defaultStateDir(env),
+    port: number('port', 'PORT') ?? (tls === 'off' ? defaults.port : 443),
     host: text('host', 'SOTTO_HOST')?.value ?? defaults.host,
     mediaPort: number('media-port', 'SOTTO_MEDIA_PORT') ?? defaults.mediaPort,
     publicIp: text('public-ip', 'SOTTO_PUBLIC_IP')?.value,

@@ -10,6 +10,8 @@ export interface HttpAppOptions {
   webRoot: string;
   /** What the web app needs to know about this server before joining (/config.json). */
   clientConfig: () => Record<string, unknown>;
+  /** Served over HTTPS with a CA-issued certificate: browsers are told to use HTTPS only. */
+  hsts: boolean;
 }
 
 /** The HTTP side: the web app (every room URL is the app), /health, /config.json, nothing else. */
@@ -25,7 +27,7 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAppOptions): Promise<void> {
-  setSecurityHeaders(res);
+  setSecurityHeaders(res, { hsts: options.hsts });
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.statusCode = 405;
     res.end();

@@ -4,7 +4,10 @@ import type { ServerResponse } from 'node:http';
  * Headers on every response. The CSP is the enforcement of "no request leaves the origin": the
  * page can only load and connect to this server (`'self'` covers its ws:/wss: endpoint).
  */
-export function setSecurityHeaders(res: ServerResponse): void {
+export function setSecurityHeaders(res: ServerResponse, options: { hsts: boolean }): void {
+  // HSTS only with a CA's certificate: with a self-signed one it would make the browser's
+  // "accept this certificate" choice impossible for a year.
+  if (options.hsts) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
   res.setHeader(
     'Content-Security-Policy',
     [
