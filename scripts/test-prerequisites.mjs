@@ -18,6 +18,11 @@ export const PREREQUISITES = [
   },
   { pkg: 'coturn', why: 'the TURN tests start their own coturn on loopback', present: () => onPath('turnserver') },
   { pkg: 'iproute2', why: 'the network tests build namespaces and shape links (ip, tc)', present: () => onPath('ip', 'tc') },
+  {
+    pkg: 'pebble',
+    why: 'the ACME test asks Debian’s pebble test CA for certificates',
+    present: () => onPath('pebble', 'pebble-challtestsrv'),
+  },
   { pkg: 'nftables', why: 'the lossy-link test drops packets inside a test namespace', present: () => onPath('nft') },
 ];
 

@@ -1,7 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { spawnUntilReady } from './spawned.ts';
 
 export interface Coturn {
   url: string;
@@ -55,43 +54,17 @@ export async function startCoturn(
         '--allow-loopback-peers',
         ...(options.extraArgs ?? []),
       ];
-  const child: ChildProcess = spawn(BINARY, [...args, '--log-file=stdout', '--simple-log'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`coturn did not start:\n${output}`)), 10_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (/listener opened on|Total General servers/i.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`coturn exited (${code}):\n${output}`));
-    });
-  });
-  try {
-    await ready;
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw error;
-  }
+  const coturn = await spawnUntilReady(
+    BINARY,
+    [...args, '--log-file=stdout', '--simple-log'],
+    /listener opened on|Total General servers/i,
+  );
   // A moment for every listener thread to be up.
   await new Promise((r) => setTimeout(r, 300));
   return {
     url: `turn:127.0.0.1:${port}?transport=udp`,
     secret,
-    log: () => output,
-    stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    log: coturn.output,
+    stop: coturn.stop,
   };
 }
