@@ -5,9 +5,17 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { turnCredentials } from '../../packages/server/src/conference/turn-credentials.ts';
+import type { TurnCredentials } from '../../packages/server/src/turn/turn-client.ts';
+import { TurnClient } from '../../packages/server/src/turn/turn-client.ts';
 import type { Coturn } from '../support/coturn.ts';
 import { startCoturn } from '../support/coturn.ts';
-import { restCredentials, TurnClient } from '../support/turn-client.ts';
+
+/** The credentials Sotto would hand a member, valid for `ttlSeconds` (negative: expired already). */
+function restCredentials(secret: string, memberId: string, ttlSeconds: number): TurnCredentials {
+  const { username, credential } = turnCredentials({ urls: [], secret, ttlSeconds }, memberId);
+  return { username: username ?? '', password: credential ?? '' };
+}
 
 /**
  * The coturn configuration docs/media-path.md tells operators to use (deploy/coturn/turnserver.conf,

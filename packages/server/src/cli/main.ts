@@ -1,9 +1,9 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { ServerConfig } from '../config.ts';
+import { formatDoctor, runDoctor } from '../doctor/doctor.ts';
 import { startServer } from '../server.ts';
 import { describeCertificate } from '../tls/certificate-info.ts';
 import { formatConfig, initialConfigText } from './config-file.ts';
-import { formatDoctor, runDoctor } from './doctor.ts';
 import { configFromArgs, USAGE } from './options.ts';
 
 async function main(): Promise<void> {

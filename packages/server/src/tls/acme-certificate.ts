@@ -40,7 +40,7 @@ export class AcmeCertificate {
 
   /** The stored certificate while it is not yet due for renewal, else a new one from the CA. */
   async current(now = new Date()): Promise<CertificatePair> {
-    const stored = this.#stored();
+    const stored = this.stored();
     if (stored && renewalTime(stored.cert) > now) return stored;
     return this.order();
   }
@@ -76,7 +76,8 @@ export class AcmeCertificate {
     return pair;
   }
 
-  #stored(): CertificatePair | null {
+  /** The certificate kept from the last order, if any. */
+  stored(): CertificatePair | null {
     const { domain } = this.#options;
     try {
       return {

@@ -1,12 +1,11 @@
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
-import { join } from 'node:path';
 import type { ServerConfig } from '../config.ts';
 import { log } from '../log.ts';
 import type { AcmeChallenges } from './acme-certificate.ts';
 import { AcmeCertificate, renewalTime } from './acme-certificate.ts';
 import type { CertificatePair } from './certificate-info.ts';
 import { checkPair } from './certificate-info.ts';
-import { selfSignedCertificate, selfSignedNames } from './self-signed.ts';
+import { selfSignedCertificate, selfSignedDir, selfSignedNames } from './self-signed.ts';
 
 /** The certificate the HTTPS server serves now, and news of the next one (renewed, or files replaced). */
 export interface CertificateSource {
@@ -28,20 +27,23 @@ export async function openCertificateSource(config: ServerConfig, challenges: Ac
     case 'off':
       return null;
     case 'self-signed':
-      return fixed(await selfSignedCertificate(join(config.stateDir, 'tls'), selfSignedNames(config.domain)));
+      return fixed(await selfSignedCertificate(selfSignedDir(config.stateDir), selfSignedNames(config.domain)));
     case 'files':
       return watchedFiles(config.tlsCert as string, config.tlsKey as string);
     case 'acme':
-      return renewing(
-        new AcmeCertificate({
-          directory: config.acmeDirectory,
-          domain: config.domain as string,
-          email: config.acmeEmail,
-          stateDir: config.stateDir,
-          challenges,
-        }),
-      );
+      return renewing(acmeFor(config, challenges));
   }
+}
+
+/** The ACME certificate the configuration asks for (its stored copy is what `sotto doctor` reads). */
+export function acmeFor(config: ServerConfig, challenges: AcmeChallenges = new Map()): AcmeCertificate {
+  return new AcmeCertificate({
+    directory: config.acmeDirectory,
+    domain: config.domain as string,
+    email: config.acmeEmail,
+    stateDir: config.stateDir,
+    challenges,
+  });
 }
 
 class Listeners {

@@ -12,6 +12,12 @@ const LIFETIME_DAYS = 365;
 /** A stored certificate is made anew this close to its end. */
 const RENEW_DAYS_BEFORE = 30;
 
+/** The folder under the state folder that keeps the self-signed certificate and its key. */
+export const selfSignedDir = (stateDir: string) => join(stateDir, 'tls');
+
+/** The stored self-signed certificate, if one was made. */
+export const storedSelfSigned = (dir: string) => readStored(join(dir, 'self-signed.crt'), join(dir, 'self-signed.key'));
+
 /** The names a self-signed certificate covers: localhost, this host's name, the domain, every local address. */
 export function selfSignedNames(domain: string | undefined): string[] {
   const names = new Set(['localhost', hostname().toLowerCase(), '127.0.0.1', '::1']);

@@ -4,34 +4,18 @@ import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import type { ServerConfig } from '../config.ts';
 import { checkMediaPort } from '../sfu/engine/media-port.ts';
-
-export interface CheckResult {
-  status: 'pass' | 'warn' | 'fail';
-  name: string;
-  detail: string;
-  /** What to do about a warning or a failure. */
-  fix?: string;
-}
+import type { CheckResult } from './doctor.ts';
 
 /** UDP receive buffer below which bursts of video are dropped by the kernel (2.5 MiB, as QUIC stacks advise). */
 const MIN_RMEM_MAX = 2_500_000;
 
-/**
- * `sotto doctor`: what stands between this machine and a working meeting, each check with the fix.
- * Checks that need what is not built yet (TLS certificates, the domain's DNS, TURN credentials
- * tried against coturn) are not here yet.
- */
-export async function runDoctor(config: ServerConfig): Promise<CheckResult[]> {
-  return [await tcpPort(config), await udpPort(config), announcedAddress(config), udpBuffers(), clock()];
-}
-
-async function tcpPort(config: ServerConfig): Promise<CheckResult> {
-  const name = `TCP port ${config.port} (web and signaling)`;
+export async function tcpPort(config: ServerConfig, port = config.port, role = 'web and signaling'): Promise<CheckResult> {
+  const name = `TCP port ${port} (${role})`;
   try {
     await new Promise<void>((resolve, reject) => {
       const server = createServer();
       server.once('error', reject);
-      server.listen(config.port, config.host, () => server.close(() => resolve()));
+      server.listen(port, config.host, () => server.close(() => resolve()));
     });
     return { status: 'pass', name, detail: `free and bindable on ${config.host}` };
   } catch (error) {
@@ -41,18 +25,18 @@ async function tcpPort(config: ServerConfig): Promise<CheckResult> {
         status: 'fail',
         name,
         detail: 'binding a port below 1024 needs a capability',
-        fix: 'run as root, grant it (setcap cap_net_bind_service=+ep "$(command -v node)") or choose --port 8080',
+        fix: 'run as root, grant it (setcap cap_net_bind_service=+ep "$(command -v node)") or choose a port above 1024',
       };
     return {
       status: 'fail',
       name,
       detail: code === 'EADDRINUSE' ? 'in use by another program' : String(code),
-      fix: 'stop that program or choose another --port',
+      fix: `stop that program or choose another ${port === config.port ? '--port' : '--http-port'}`,
     };
   }
 }
 
-async function udpPort(config: ServerConfig): Promise<CheckResult> {
+export async function udpPort(config: ServerConfig): Promise<CheckResult> {
   const name = `UDP port ${config.mediaPort} (media)`;
   try {
     await checkMediaPort(config.mediaPort);
@@ -62,7 +46,7 @@ async function udpPort(config: ServerConfig): Promise<CheckResult> {
   }
 }
 
-function announcedAddress(config: ServerConfig): CheckResult {
+export function announcedAddress(config: ServerConfig): CheckResult {
   const name = 'announced media address';
   const local = Object.values(networkInterfaces())
     .flatMap((list) => list ?? [])
@@ -83,7 +67,7 @@ function announcedAddress(config: ServerConfig): CheckResult {
   };
 }
 
-function udpBuffers(): CheckResult {
+export function udpBuffers(): CheckResult {
   const name = 'kernel UDP receive buffer (net.core.rmem_max)';
   let value: number;
   try {
@@ -105,7 +89,7 @@ function udpBuffers(): CheckResult {
   };
 }
 
-function clock(): CheckResult {
+export function clock(): CheckResult {
   const name = 'clock';
   try {
     const synced = execFileSync('timedatectl', ['show', '-p', 'NTPSynchronized', '--value'], {
@@ -127,19 +111,4 @@ function clock(): CheckResult {
       fix: 'make sure the system clock is kept in time (TURN credentials and certificates depend on it)',
     };
   }
-}
-
-/** The report a person reads: one line per check, the fix under each warning or failure. */
-export function formatDoctor(results: CheckResult[]): string {
-  const lines = results.flatMap((r) => [
-    `${r.status.toUpperCase().padEnd(4)}  ${r.name}: ${r.detail}`,
-    ...(r.fix && r.status !== 'pass' ? [`      fix: ${r.fix}`] : []),
-  ]);
-  const failed = results.filter((r) => r.status === 'fail').length;
-  const warned = results.filter((r) => r.status === 'warn').length;
-  lines.push(
-    '',
-    failed ? `${failed} check(s) failed.` : warned ? `No failures; ${warned} warning(s).` : 'Everything checked is fine.',
-  );
-  return `${lines.join('\n')}\n`;
 }

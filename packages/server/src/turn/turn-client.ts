@@ -1,13 +1,14 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
-import type { Socket } from 'node:dgram';
 import { createSocket } from 'node:dgram';
-import { isIPv4, isIPv6 } from 'node:net';
+import { connect as connectTcp, isIPv4, isIPv6 } from 'node:net';
+import { connect as connectTls } from 'node:tls';
 
 /**
- * Just enough of a TURN client (RFC 8656, over UDP) to ask a TURN server what it would let a client do:
- * Allocate with long-term credentials, then CreatePermission for a peer address. CreatePermission sends
- * nothing to the peer, so a test can ask about any address (169.254.169.254, 8.8.8.8) without traffic
- * leaving the machine. No dependency: node:dgram and node:crypto.
+ * Just enough of a TURN client (RFC 8656, over UDP, TCP or TLS) to ask a TURN server what it would
+ * let a client do: Allocate with long-term credentials, then CreatePermission for a peer address.
+ * CreatePermission sends nothing to the peer, so one can ask about any address (169.254.169.254,
+ * 8.8.8.8) without traffic leaving the machine. `sotto doctor` tries the configured TURN servers
+ * with it; the coturn tests check the hardened configuration with it. No dependency.
  */
 
 export interface TurnCredentials {
@@ -18,13 +19,24 @@ export interface TurnCredentials {
 /** What the server answered: success, or the STUN error code (401, 403, 438, 442…) and its reason. */
 export type TurnResult = { ok: true } | { ok: false; code: number; reason: string };
 
-/**
- * TURN REST API credentials, as Sotto hands them out and coturn's `use-auth-secret` checks them: the
- * username is "expiry:id" (Unix seconds), the password base64(HMAC-SHA1(secret, username)).
- */
-export function restCredentials(secret: string, id: string, expiresInSeconds: number, nowMs = Date.now()): TurnCredentials {
-  const username = `${Math.floor(nowMs / 1000) + expiresInSeconds}:${id}`;
-  return { username, password: createHmac('sha1', secret).update(username).digest('base64') };
+/** How to reach a TURN server: `turn:host:port?transport=udp|tcp` or `turns:host:port` (TLS). */
+export interface TurnServerAddress {
+  host: string;
+  port: number;
+  transport: 'udp' | 'tcp' | 'tls';
+}
+
+/** Parses a TURN URL (RFC 7065); default ports 3478 (turn) and 5349 (turns). */
+export function parseTurnUrl(url: string): TurnServerAddress {
+  const match = /^(turns?):(\[[0-9a-fA-F:.]+\]|[^:?\s]+)(?::(\d+))?(?:\?transport=(udp|tcp))?$/.exec(url);
+  if (!match) throw new Error(`not a TURN URL: ${url}`);
+  const [, scheme, host = '', port, transport] = match;
+  const secure = scheme === 'turns';
+  return {
+    host: host.replace(/^\[|\]$/g, ''),
+    port: port ? Number(port) : secure ? 5349 : 3478,
+    transport: secure ? 'tls' : transport === 'tcp' ? 'tcp' : 'udp',
+  };
 }
 
 const MAGIC_COOKIE = 0x2112a442;
@@ -129,29 +141,79 @@ function errorOf(message: Message): TurnResult {
   return { ok: false, code: (value[2]! & 0x7) * 100 + value[3]!, reason: value.subarray(4).toString('utf8').replace(/\0+$/, '') };
 }
 
-/** One client, i.e. one UDP 5-tuple: at most one allocation, then permissions on it. */
-export class TurnClient {
-  readonly #socket: Socket;
-  readonly #server: { host: string; port: number };
-  readonly #pending = new Map<string, (message: Message) => void>();
-  #auth: { username: string; realm: Buffer; nonce: Buffer; key: Buffer } | null = null;
+/** Where STUN messages go: a UDP socket (datagrams, retransmitted) or a TCP/TLS stream (framed by length). */
+interface Channel {
+  send(packet: Buffer): void;
+  /** UDP loses packets; a stream does not. */
+  reliable: boolean;
+  close(): void;
+}
 
-  private constructor(socket: Socket, server: { host: string; port: number }) {
-    this.#socket = socket;
-    this.#server = server;
-    socket.on('message', (data) => {
-      const message = decode(data);
-      if (message) this.#pending.get(message.transactionId.toString('hex'))?.(message);
-    });
-  }
+const CONNECT_TIMEOUT_MS = 3000;
 
-  static async open(host: string, port: number): Promise<TurnClient> {
-    const socket = createSocket(isIPv6(host) ? 'udp6' : 'udp4');
+async function openChannel(server: TurnServerAddress, onMessage: (message: Message) => void): Promise<Channel> {
+  if (server.transport === 'udp') {
+    const socket = createSocket(isIPv6(server.host) ? 'udp6' : 'udp4');
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       socket.bind(0, () => resolve());
     });
-    return new TurnClient(socket, { host, port });
+    socket.on('message', (data) => {
+      const message = decode(data);
+      if (message) onMessage(message);
+    });
+    return { send: (packet) => socket.send(packet, server.port, server.host), reliable: false, close: () => socket.close() };
+  }
+  const stream =
+    server.transport === 'tls'
+      ? connectTls({
+          host: server.host,
+          port: server.port,
+          servername: isIPv4(server.host) || isIPv6(server.host) ? undefined : server.host,
+        })
+      : connectTcp({ host: server.host, port: server.port });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('error', reject);
+    // A filtered port never refuses: give up instead of waiting for the kernel's minutes.
+    stream.setTimeout(CONNECT_TIMEOUT_MS, () => stream.destroy(new Error(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`)));
+    stream.once(server.transport === 'tls' ? 'secureConnect' : 'connect', () => {
+      stream.setTimeout(0);
+      resolve();
+    });
+  });
+  stream.on('error', () => {}); // a later failure shows as an unanswered request
+  let buffered = Buffer.alloc(0);
+  stream.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    // STUN over a stream: each message's length is in its header (RFC 8489 §6.2.2).
+    while (buffered.length >= 20) {
+      const size = 20 + buffered.readUInt16BE(2);
+      if (buffered.length < size) break;
+      const message = decode(buffered.subarray(0, size));
+      buffered = buffered.subarray(size);
+      if (message) onMessage(message);
+    }
+  });
+  return { send: (packet) => stream.write(packet), reliable: true, close: () => stream.destroy() };
+}
+
+/** One client, i.e. one 5-tuple: at most one allocation, then permissions on it. */
+export class TurnClient {
+  readonly #channel: Channel;
+  readonly #pending: Map<string, (message: Message) => void>;
+  #auth: { username: string; realm: Buffer; nonce: Buffer; key: Buffer } | null = null;
+
+  private constructor(channel: Channel, pending: Map<string, (message: Message) => void>) {
+    this.#channel = channel;
+    this.#pending = pending;
+  }
+
+  /** A client of the TURN server at `host:port` over UDP, or over `server`'s transport. */
+  static async open(host: string | TurnServerAddress, port = 3478): Promise<TurnClient> {
+    const server = typeof host === 'string' ? { host, port, transport: 'udp' as const } : host;
+    const pending = new Map<string, (message: Message) => void>();
+    const channel = await openChannel(server, (message) => pending.get(message.transactionId.toString('hex'))?.(message));
+    return new TurnClient(channel, pending);
   }
 
   /**
@@ -188,7 +250,7 @@ export class TurnClient {
   }
 
   close(): void {
-    this.#socket.close();
+    this.#channel.close();
   }
 
   /** A request with the credentials; a 438 (Stale Nonce) brings a fresh nonce and one more try. */
@@ -214,7 +276,7 @@ export class TurnClient {
     throw new Error(`unexpected STUN message type 0x${response.type.toString(16)}`);
   }
 
-  /** Sends a request and waits for its answer, retransmitting (UDP) after 250 ms, 750 ms, 1750 ms. */
+  /** Sends a request and waits for its answer, retransmitting over UDP after 250 ms, 750 ms, 1750 ms. */
   async #transact(
     method: number,
     attributes: Attribute[],
@@ -243,9 +305,9 @@ export class TurnClient {
         done();
         resolve(message);
       });
-      const send = () => this.#socket.send(packet, this.#server.port, this.#server.host);
+      const send = () => this.#channel.send(packet);
       send();
-      for (const ms of [250, 750, 1750]) timers.push(setTimeout(send, ms));
+      if (!this.#channel.reliable) for (const ms of [250, 750, 1750]) timers.push(setTimeout(send, ms));
       timers.push(
         setTimeout(() => {
           done();
