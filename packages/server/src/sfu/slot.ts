@@ -8,11 +8,13 @@ import type { RetransmitBudget } from './retransmit-budget.ts';
 import { parseRtcp, rewriteSenderReport } from './rtp/rtcp.ts';
 import { HEADER_WITH_TRANSPORT_SEQUENCE, RtpView, writeRetransmission, writeRewritten } from './rtp/rtp-view.ts';
 import { seqAdd, seqDelta, seqNewer } from './rtp/sequence.ts';
-import { isVp8KeyFrame } from './rtp/vp8.ts';
+import type { Vp8Picture } from './rtp/vp8.ts';
+import { isVp8KeyFrame, readVp8Picture, shiftVp8Picture } from './rtp/vp8.ts';
 
 /** Packets at most 1500 bytes (larger are dropped on the way in) plus room for our header changes. */
 const scratch = Buffer.allocUnsafe(2048);
 const retransmitView = new RtpView();
+const picture: Vp8Picture = { pictureId: -1, tl0PicIdx: -1 };
 /** The same packet is resent at most once this often: a NACK naming it again meanwhile is a duplicate. */
 const RESEND_INTERVAL_MS = 20;
 const RESENT_RING = 256;
@@ -61,6 +63,15 @@ export class Slot implements PacketSink {
   #firstOutSeq = 0;
   #lastOutSeq: number;
   #lastOutTs: number;
+  /**
+   * Offsets added to the VP8 picture ID and TL0PICIDX of the current layer, and the last ones sent
+   * (-1: none yet). Each simulcast layer numbers its pictures on its own, from a random start, so
+   * without these a switch makes both jump; see #continuePictures.
+   */
+  #pictureIdOffset = 0;
+  #tl0Offset = 0;
+  #lastOutPictureId = -1;
+  #lastOutTl0 = -1;
   #rtxSequence = Math.floor(Math.random() * 0x10000);
   readonly #budget: RetransmitBudget | null;
   /** When each out-sequence (mod RESENT_RING) was last resent, and which one it was. */
@@ -170,6 +181,15 @@ export class Slot implements PacketSink {
       scratch,
       transportSequence,
     );
+    if (this.kind === 'video') {
+      const payloadStart = packet.length - view.payloadLength;
+      if (this.#pictureIdOffset !== 0 || this.#tl0Offset !== 0)
+        shiftVp8Picture(packet, payloadStart, this.#pictureIdOffset, this.#tl0Offset);
+      if (seqNewer(this.#lastOutSeq, sequence) && readVp8Picture(packet.subarray(payloadStart), picture)) {
+        if (picture.pictureId >= 0) this.#lastOutPictureId = picture.pictureId;
+        if (picture.tl0PicIdx >= 0) this.#lastOutTl0 = picture.tl0PicIdx;
+      }
+    }
     if (!this.#track.send(packet)) {
       // Not open (any more): start again at a key frame.
       if (this.kind === 'video') this.#current = null;
@@ -192,6 +212,23 @@ export class Slot implements PacketSink {
     this.#seqOffset = (this.#lastOutSeq + 1 - view.sequence) & 0xffff;
     this.#tsOffset = (this.#lastOutTs + Math.round(elapsed) - view.timestamp) >>> 0;
     this.#firstOutSeq = seqAdd(view.sequence, this.#seqOffset);
+    if (this.kind === 'video') this.#continuePictures(view);
+  }
+
+  /**
+   * Numbers the new layer's pictures on from the last ones sent (RFC 7741 §4.2 picture ID and
+   * TL0PICIDX), as if one encoder had sent them all. A receiver's VP8 reference finder keeps state
+   * by picture ID and TL0PICIDX across the key frame we switch at: a jump back in both (which the
+   * random start of each layer makes possible) leaves it holding newer-looking entries of the old
+   * layer, and Firefox then stops decoding a few seconds after the switch until a later key frame.
+   */
+  #continuePictures(view: RtpView): void {
+    this.#pictureIdOffset = 0;
+    this.#tl0Offset = 0;
+    if (!readVp8Picture(view.payload(), picture)) return;
+    if (picture.pictureId >= 0 && this.#lastOutPictureId >= 0)
+      this.#pictureIdOffset = (this.#lastOutPictureId + 1 - picture.pictureId) & 0x7fff;
+    if (picture.tl0PicIdx >= 0 && this.#lastOutTl0 >= 0) this.#tl0Offset = (this.#lastOutTl0 + 1 - picture.tl0PicIdx) & 0xff;
   }
 
   forwardSenderReport(packet: Buffer, offset: number, layer: PublisherLayer): void {
@@ -238,7 +275,10 @@ export class Slot implements PacketSink {
       const timestamp = (retransmitView.timestamp + this.#tsOffset) >>> 0;
       const rewrite = { payloadType: this.#rtxPayloadType, sequence: this.#rtxSequence, timestamp, ssrc: this.rtxSsrc };
       this.#rtxSequence = (this.#rtxSequence + 1) & 0xffff;
-      if (this.#track.send(writeRetransmission(retransmitView, rewrite, outSeq, scratch))) this.retransmissions++;
+      const packet = writeRetransmission(retransmitView, rewrite, outSeq, scratch);
+      if (this.#pictureIdOffset !== 0 || this.#tl0Offset !== 0)
+        shiftVp8Picture(packet, 14, this.#pictureIdOffset, this.#tl0Offset);
+      if (this.#track.send(packet)) this.retransmissions++;
     }
   }
 
