@@ -19,6 +19,12 @@ export interface CoturnOptions {
    */
   configFile?: string;
   extraArgs?: string[];
+  /** Addresses to listen on besides 127.0.0.1 (e.g. a test host's link). */
+  listeningIps?: string[];
+  /** The address relayed traffic leaves from (default 127.0.0.1). */
+  relayIp?: string;
+  /** TURN over TLS too (`turns:`), on this port with this certificate and key (PEM files). */
+  tls?: { port: number; cert: string; key: string };
 }
 
 const BINARY = ['/usr/bin/turnserver', '/usr/sbin/turnserver'].find((p) => existsSync(p)) ?? 'turnserver';
@@ -35,7 +41,8 @@ export async function startCoturn(
 ): Promise<Coturn> {
   const placement = [
     '--listening-ip=127.0.0.1',
-    '--relay-ip=127.0.0.1',
+    ...(options.listeningIps ?? []).map((address) => `--listening-ip=${address}`),
+    `--relay-ip=${options.relayIp ?? '127.0.0.1'}`,
     `--listening-port=${port}`,
     `--min-port=${port + 1}`,
     `--max-port=${port + 200}`,
@@ -48,7 +55,9 @@ export async function startCoturn(
         '--use-auth-secret',
         `--static-auth-secret=${secret}`,
         '--realm=sotto.test',
-        '--no-tls',
+        ...(options.tls
+          ? [`--tls-listening-port=${options.tls.port}`, `--cert=${options.tls.cert}`, `--pkey=${options.tls.key}`]
+          : ['--no-tls']),
         '--no-dtls',
         '--no-cli',
         '--allow-loopback-peers',

@@ -6,6 +6,8 @@ export interface PathFacts {
   localType: string | null;
   remoteType: string | null;
   remotePort: number | null;
+  /** How a relay candidate reaches its TURN server: udp, tcp or tls (null for other candidates). */
+  relayProtocol: string | null;
   /** Video frames decoded on this connection. */
   framesDecoded: number;
 }
@@ -22,6 +24,7 @@ export function pathFacts(page: Page): Promise<PathFacts[]> {
           localType: null as string | null,
           remoteType: null as string | null,
           remotePort: null as number | null,
+          relayProtocol: null as string | null,
           framesDecoded: 0,
         };
         stats.forEach((s) => {
@@ -30,6 +33,7 @@ export function pathFacts(page: Page): Promise<PathFacts[]> {
             facts.localType = stats.get(pair?.localCandidateId)?.candidateType ?? null;
             facts.remoteType = stats.get(pair?.remoteCandidateId)?.candidateType ?? null;
             facts.remotePort = stats.get(pair?.remoteCandidateId)?.port ?? null;
+            facts.relayProtocol = stats.get(pair?.localCandidateId)?.relayProtocol ?? null;
           }
           if (s.type === 'inbound-rtp' && s.kind === 'video') facts.framesDecoded += s.framesDecoded ?? 0;
         });

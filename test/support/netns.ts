@@ -85,6 +85,16 @@ export class TestHost {
     }
   }
 
+  /** Drops every UDP packet to or from `port` on the far side (a firewall that blocks one UDP port). */
+  blockUdpPort(port: number): void {
+    const nft = (...args: string[]) => execFileSync('ip', ['netns', 'exec', this.name, 'nft', ...args], { stdio: 'pipe' });
+    nft('add', 'table', 'inet', 'sotto_block');
+    nft('add', 'chain', 'inet', 'sotto_block', 'output', '{ type filter hook output priority 0; }');
+    nft('add', 'rule', 'inet', 'sotto_block', 'output', 'udp', 'dport', String(port), 'drop');
+    nft('add', 'chain', 'inet', 'sotto_block', 'input', '{ type filter hook input priority 0; }');
+    nft('add', 'rule', 'inet', 'sotto_block', 'input', 'udp', 'sport', String(port), 'drop');
+  }
+
   removeLimit(): void {
     execFileSync('tc', ['qdisc', 'del', 'dev', this.#hostLink, 'root'], { stdio: 'pipe' });
   }

@@ -1,7 +1,8 @@
+import type { IceServerInfo } from '@sotto/protocol';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
+import { BridgeIceServers } from './ice-servers.ts';
 import type { BridgeSenders, OutgoingMedia } from './outgoing-media.ts';
-import { BRIDGE_ICE_SERVERS } from './outgoing-media.ts';
 import type { RemoteSlot } from './receive-connection.ts';
 import { ReceiveConnection } from './receive-connection.ts';
 import type { ServerEvent, SignalingRequester } from './signaling-client.ts';
@@ -26,6 +27,7 @@ export class BridgeMedia extends Emitter<BridgeMediaEvents> {
   #signaling: SignalingRequester | null = null;
   #encryption: MediaEncryption | null = null;
   #receive: ReceiveConnection | null = null;
+  #iceServers = new BridgeIceServers();
   /** A `restart-media` request is out and its `media-restart` has not come yet. */
   #restartAsked = false;
 
@@ -41,7 +43,7 @@ export class BridgeMedia extends Emitter<BridgeMediaEvents> {
   }
 
   handle(event: BridgeEvent): void {
-    if (event.type === 'media-restart') this.restart().catch(() => this.#giveUp());
+    if (event.type === 'media-restart') this.restart(event.iceServers).catch(() => this.#giveUp());
     else if (event.type === 'offer') this.#receive?.handleOffer(event.revision, event.sdp);
     else if (event.type === 'tracks') this.#receive?.handleTracks(event.slots);
     else if (event.type === 'candidate') this.#receive?.handleCandidate(event.candidate, event.mid);
@@ -52,16 +54,22 @@ export class BridgeMedia extends Emitter<BridgeMediaEvents> {
         .catch(() => {});
   }
 
-  /** Opens the membership's connections; resolves once the camera (if any) is published. */
-  open(signaling: SignalingRequester, encryption: MediaEncryption | null): Promise<void> {
+  /**
+   * Opens the membership's connections, with the join's TURN servers (when the server has TURN, a
+   * browser that cannot reach the media port over UDP gets in through them); resolves once the
+   * camera (if any) is published.
+   */
+  open(signaling: SignalingRequester, encryption: MediaEncryption | null, iceServers?: IceServerInfo[]): Promise<void> {
     this.#signaling = signaling;
     this.#encryption = encryption;
+    this.#iceServers = new BridgeIceServers(iceServers);
     return this.#local.attachBridge(this.#openConnections());
   }
 
   /** The server replaced our connections (`media-restart`): new ones for its next offer. */
-  async restart(): Promise<void> {
+  async restart(iceServers?: IceServerInfo[]): Promise<void> {
     this.#restartAsked = false;
+    this.#iceServers.replace(iceServers);
     if (!this.#receive) return;
     this.#receive.close();
     this.emit('slots', []);
@@ -80,7 +88,8 @@ export class BridgeMedia extends Emitter<BridgeMediaEvents> {
   #openConnections(): BridgeSenders {
     const signaling = this.#signaling;
     if (!signaling) throw new Error('the bridge media is not open');
-    const receive = new ReceiveConnection(signaling, this.#local.bridgeTrack('microphone'), BRIDGE_ICE_SERVERS, this.#encryption);
+    const iceServers = this.#iceServers;
+    const receive = new ReceiveConnection(signaling, this.#local.bridgeTrack('microphone'), iceServers.current, this.#encryption);
     this.#receive = receive;
     receive.on('slots', (slots) => {
       if (this.#receive === receive) this.emit('slots', slots);
@@ -88,7 +97,13 @@ export class BridgeMedia extends Emitter<BridgeMediaEvents> {
     receive.on('failed', () => {
       if (this.#receive === receive) this.#failed();
     });
-    return { signaling, receive, encryption: this.#encryption, onFailed: () => this.#failed() };
+    return {
+      signaling,
+      receive,
+      encryption: this.#encryption,
+      onFailed: () => this.#failed(),
+      iceServers: () => iceServers.fresh(signaling),
+    };
   }
 
   #failed(): void {

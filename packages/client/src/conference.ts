@@ -192,7 +192,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     for (const participant of this.#roster.participants.values()) this.emit('participant-joined', participant);
     if (result.e2ee) this.#startE2ee(link, result.self.id);
     const encryption = this.#e2ee?.media ?? null;
-    const published = this.#bridge.open(link, encryption);
+    const published = this.#bridge.open(link, encryption, result.iceServers);
     this.#startMediaPath(link, encryption);
     this.#setState('joined');
     const membership = this.#membership;

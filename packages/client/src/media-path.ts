@@ -1,7 +1,8 @@
-import type { IceServerInfo, P2pMode, ServerMessage } from '@sotto/protocol';
+import type { P2pMode, ServerMessage } from '@sotto/protocol';
 import { strictest } from '@sotto/protocol';
 import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { Emitter } from './emitter.ts';
+import { toRtcIceServer } from './ice-servers.ts';
 import type { LocalSource } from './outgoing-media.ts';
 import { P2pConnection } from './p2p-connection.ts';
 import type { ReceiveConnection } from './receive-connection.ts';
@@ -166,8 +167,4 @@ export class MediaPathSwitch extends Emitter<MediaPathEvents> {
     this.#info = info;
     this.emit('changed', info);
   }
-}
-
-function toRtcIceServer(server: IceServerInfo): RTCIceServer {
-  return { urls: server.urls, ...(server.username ? { username: server.username, credential: server.credential } : {}) };
 }

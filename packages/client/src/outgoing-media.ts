@@ -22,10 +22,9 @@ export interface BridgeSenders {
   encryption: MediaEncryption | null;
   /** A publish connection failed (the receive connection reports its own failure). */
   onFailed(): void;
+  /** TURN for a new publish connection (none when the server has no TURN). */
+  iceServers(): Promise<RTCIceServer[]>;
 }
-
-/** The bridge is reached on the server's own candidates; TURN is only for peer to peer. */
-const BRIDGE_ICE_SERVERS: RTCIceServer[] = [];
 
 /** How the room hears that a source is off (`mute`); a screen that stops is "muted" too. */
 const MUTE_KIND = { microphone: 'audio', camera: 'video', screen: 'screen' } as const;
@@ -169,7 +168,9 @@ export class OutgoingMedia {
     const track = this.bridgeTrack(source);
     if (!track) return;
     // The first track of this bridge for the source opens its publish connection.
-    const opening = PublishConnection.open(bridge.signaling, source, track, BRIDGE_ICE_SERVERS, bridge.encryption)
+    const opening = bridge
+      .iceServers()
+      .then((iceServers) => PublishConnection.open(bridge.signaling, source, track, iceServers, bridge.encryption))
       .then((connection) => {
         if (this.#bridge !== bridge) {
           connection.close(); // the bridge was replaced or the membership ended meanwhile
@@ -187,5 +188,3 @@ export class OutgoingMedia {
     if (this.#bridge === bridge && this.#publishing.has(source)) await this.#sendToBridge(source);
   }
 }
-
-export { BRIDGE_ICE_SERVERS };

@@ -114,6 +114,9 @@ export const View = v.object({
  */
 export const RestartMedia = v.object({ type: v.literal('restart-media'), id: RequestId });
 
+/** Fresh TURN credentials for a bridge connection opened later than the join's last long (`IceServersResult`). */
+export const IceServers = v.object({ type: v.literal('ice-servers'), id: RequestId });
+
 /** Members whose video this client wants most (first = most); they always get a last-N place. */
 export const Pin = v.object({ type: v.literal('pin'), id: RequestId, memberIds: v.pipe(v.array(MemberId), v.maxLength(16)) });
 
@@ -131,6 +134,7 @@ export const ClientMessage = v.variant('type', [
   View,
   Pin,
   RestartMedia,
+  IceServers,
   RaiseHand,
   Moderate,
   Knock,

@@ -38,10 +38,16 @@ export const MemberInfo = v.object({
 });
 export type MemberInfo = v.InferOutput<typeof MemberInfo>;
 
-/** An ICE server handed to clients (TURN credentials arrive here once TURN lands). */
+/**
+ * An ICE server handed to clients: the configured TURN servers with short-lived credentials
+ * (TURN REST API: the username starts with the expiry time in Unix seconds).
+ */
 export const IceServerInfo = v.object({
   urls: v.array(v.string()),
   username: v.optional(v.string()),
   credential: v.optional(v.string()),
 });
 export type IceServerInfo = v.InferOutput<typeof IceServerInfo>;
+
+/** The TURN servers of a join, a media restart or a refresh: at most a few. */
+export const IceServerList = v.pipe(v.array(IceServerInfo), v.maxLength(4));

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { IceServerInfo, MemberId, RequestId, Sdp } from './common.ts';
+import { IceServerList, MemberId, RequestId, Sdp } from './common.ts';
 
 /**
  * Media between exactly two participants can go peer to peer (docs/media-path.md):
@@ -48,7 +48,7 @@ export const MediaPath = v.variant('path', [
     peer: MemberId,
     mode: v.picklist(['relay', 'direct']),
     offerer: v.boolean(),
-    iceServers: v.pipe(v.array(IceServerInfo), v.maxLength(4)),
+    iceServers: IceServerList,
   }),
 ]);
 

@@ -3,7 +3,7 @@ import type { ClientMessage } from './client-messages.ts';
 import type { ErrorCode } from './errors.ts';
 import { parseResult } from './parse.ts';
 import type { ErrorReply, Ok } from './server-messages.ts';
-import { HelloResult, JoinResult, PublishResult, ResumeResult } from './server-messages.ts';
+import { HelloResult, IceServersResult, JoinResult, PublishResult, ResumeResult } from './server-messages.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -14,7 +14,13 @@ export type ClientRequestType = ClientRequest['type'];
 export type RequestOf<T extends ClientRequestType> = Extract<ClientRequest, { type: T }>;
 
 /** The schema of each `ok` result that carries something; the other requests answer with no result. */
-const RESULT_SCHEMAS = { hello: HelloResult, join: JoinResult, resume: ResumeResult, publish: PublishResult } as const;
+const RESULT_SCHEMAS = {
+  hello: HelloResult,
+  join: JoinResult,
+  resume: ResumeResult,
+  publish: PublishResult,
+  'ice-servers': IceServersResult,
+} as const;
 type Results = typeof RESULT_SCHEMAS;
 
 /** What the `ok` reply to a request of type `T` carries, validated. */

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { MediaKind, MemberId, MemberInfo, ProtocolVersion, RequestId, Sdp } from './common.ts';
+import { IceServerList, MediaKind, MemberId, MemberInfo, ProtocolVersion, RequestId, Sdp } from './common.ts';
 import { ERROR_CODES } from './errors.ts';
 import { MlsCommitEvent, MlsTask, MlsWelcome } from './mls-messages.ts';
 import { KnockAnswer, LobbyEvent, ModerationEvent, RoomSettings, RoomState } from './moderation-messages.ts';
@@ -67,7 +67,11 @@ export const Layers = v.object({
  * asked): close the receive and publish connections and make new ones — the next `offer` is for
  * the new receive connection — then publish again. The membership, its id and its keys stay.
  */
-export const MediaRestart = v.object({ type: v.literal('media-restart') });
+export const MediaRestart = v.object({
+  type: v.literal('media-restart'),
+  /** Fresh TURN credentials for the new bridge connections (as in the join result). */
+  iceServers: v.optional(IceServerList),
+});
 
 /** The dominant speaker changed (from audio levels, with hysteresis). */
 export const Speaker = v.object({ type: v.literal('speaker'), memberId: MemberId });
@@ -130,6 +134,11 @@ export const JoinResult = v.object({
   /** Secret that lets a new socket take this membership back after a drop (`resume`). */
   resumeToken: v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{16,64}$/)),
   settings: RoomSettings,
+  /**
+   * TURN servers for the connections to the bridge, when the server has TURN: the way in for a
+   * browser whose UDP to the media port is blocked (TURN over TLS on 443). Absent otherwise.
+   */
+  iceServers: v.optional(IceServerList),
 });
 export type JoinResult = v.InferOutput<typeof JoinResult>;
 
@@ -139,6 +148,10 @@ export type JoinResult = v.InferOutput<typeof JoinResult>;
  */
 export const ResumeResult = v.object({ members: v.array(MemberInfo), e2ee: v.boolean() });
 export type ResumeResult = v.InferOutput<typeof ResumeResult>;
+
+/** `result` of `ice-servers`: fresh TURN credentials for a new bridge connection (empty without TURN). */
+export const IceServersResult = v.object({ iceServers: IceServerList });
+export type IceServersResult = v.InferOutput<typeof IceServersResult>;
 
 /** `result` of `publish`: the server's answer for that publish connection. */
 export const PublishResult = v.object({ sdp: Sdp });

@@ -103,6 +103,10 @@ describe('parseResult', () => {
       settings: { locked: false, lobby: true, passwordSet: false },
     };
     expect(parseResult(JoinResult, result)).toEqual(result);
+    const turn = { urls: ['turn:turn.example.org:3478'], username: '1764500000:me', credential: 'c' };
+    expect(parseResult(JoinResult, { ...result, iceServers: [turn] }).iceServers).toEqual([turn]);
+    // A server cannot point the client at an endless list of relays.
+    expect(() => parseResult(JoinResult, { ...result, iceServers: Array(5).fill(turn) })).toThrow(/iceServers/);
   });
 
   it('throws naming the bad field', () => {

@@ -32,6 +32,7 @@ describe('parseClientMessage: valid messages', () => {
     view: { type: 'view', id: 9, sources: [{ memberId: 'member_1-x', source: 'camera', width: 640, height: 360 }] },
     pin: { type: 'pin', id: 10, memberIds: ['member_1-x'] },
     'restart-media': { type: 'restart-media', id: 11 },
+    'ice-servers': { type: 'ice-servers', id: 11 },
     'raise-hand': { type: 'raise-hand', id: 11, raised: true },
     moderate: { type: 'moderate', id: 11, action: { type: 'mute', memberId: 'member_1-x', kind: 'audio' } },
     knock: { type: 'knock', id: 11, room: 'team-room', name: 'Ann', password: 'secret' },

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { JoinResult, ModerationAction, P2pMode, RemovalReason, ServerMessage } from '@sotto/protocol';
+import type { IceServerInfo, JoinResult, ModerationAction, P2pMode, RemovalReason, ServerMessage } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import { log } from '../log.ts';
 import type { SourceName } from '../sfu/codecs.ts';
@@ -145,7 +145,11 @@ export class Room {
     this.#mls?.memberJoined(member.id);
     this.#mediaPath.memberJoined(member.id, p2p);
     log.info({ room: this.logId, member: member.id, size: this.#members.size }, 'member joined');
-    const result = { self: member.info(), members: others, e2ee: this.#mls !== null, resumeToken, settings: this.gate.settings };
+    const iceServers = this.bridgeIceServers(member.id);
+    const result = {
+      ...{ self: member.info(), members: others, e2ee: this.#mls !== null, resumeToken, settings: this.gate.settings },
+      ...(iceServers.length > 0 ? { iceServers } : {}),
+    };
     return { member, result };
   }
 
@@ -257,6 +261,11 @@ export class Room {
     if (speaker) this.#members.get(memberId)?.channel.send({ type: 'speaker', memberId: speaker });
   }
 
+  /** TURN for the member's bridge connections: the way in when UDP to the media port is blocked. */
+  bridgeIceServers(memberId: string): IceServerInfo[] {
+    return this.#options.turn ? [turnCredentials(this.#options.turn, memberId)] : [];
+  }
+
   /**
    * The member's media connections failed (their client says so): they are replaced and the
    * membership stays. False when the member has used up its restarts (MEDIA_RESTART_BUDGET).
@@ -268,7 +277,8 @@ export class Room {
   #restartMedia(member: Member): boolean {
     if (!member.mediaRestarts.take(Date.now())) return false;
     // Before the new offer: the client must have closed the old connections when it arrives.
-    member.channel.send({ type: 'media-restart' });
+    const iceServers = this.bridgeIceServers(member.id);
+    member.channel.send({ type: 'media-restart', ...(iceServers.length > 0 ? { iceServers } : {}) });
     this.#router.restartMember(member.id);
     log.info({ room: this.logId, member: member.id }, 'media restarted');
     return true;

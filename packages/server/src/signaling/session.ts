@@ -232,6 +232,9 @@ export class Session {
         room.moderate(member.id, message.action);
         this.#reply(message.id, {});
         return;
+      case 'ice-servers':
+        this.#reply(message.id, { iceServers: room.bridgeIceServers(member.id) });
+        return;
       case 'restart-media':
         if (!room.restartMedia(member.id))
           throw new ProtocolError('rate-limited', 'too many media restarts: leave and join the meeting again');
