@@ -85,7 +85,7 @@ async function doctor(args: string[]): Promise<void> {
   }
   if (parsed.help) {
     process.stdout.write(
-      'Usage: sotto doctor [the options of sotto start]\nChecks ports, addresses, UDP buffers and the clock; exits non-zero when a check fails.\n',
+      "Usage: sotto doctor [the options of sotto start]\nChecks ports, addresses, the domain's DNS, the TLS certificate, the TURN servers, UDP buffers\nand the clock; exits non-zero when a check fails.\n",
     );
     return;
   }
