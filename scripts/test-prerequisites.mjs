@@ -23,6 +23,8 @@ export const PREREQUISITES = [
     why: 'the ACME test asks Debian’s pebble test CA for certificates',
     present: () => onPath('pebble', 'pebble-challtestsrv'),
   },
+  { pkg: 'nginx-light', why: 'the reverse-proxy test runs the nginx example', present: () => onPath('nginx') },
+  { pkg: 'caddy', why: 'the reverse-proxy test runs the Caddy example', present: () => onPath('caddy') },
   { pkg: 'nftables', why: 'the lossy-link test drops packets inside a test namespace', present: () => onPath('nft') },
 ];
 
