@@ -53,6 +53,11 @@ put('README.md', 'usr/share/doc/sotto/README.md');
 put('deploy/debian/copyright', 'usr/share/doc/sotto/copyright');
 mkdirSync(join(stage, 'etc/sotto'), { recursive: true });
 execFileSync(process.execPath, [bundle, 'init', join(stage, 'etc/sotto/sotto.conf')], { stdio: 'ignore' });
+// The service's state folder, also for `sudo sotto doctor --config /etc/sotto/sotto.conf` by hand.
+appendFileSync(
+  join(stage, 'etc/sotto/sotto.conf'),
+  '\n# Set by the package: the service\'s StateDirectory.\nstate-dir = "/var/lib/sotto"\n',
+);
 
 mkdirSync(join(stage, 'DEBIAN'));
 const installedKiB = Number(execFileSync('du', ['-sk', '--exclude=DEBIAN', stage], { encoding: 'utf8' }).split('\t')[0]);

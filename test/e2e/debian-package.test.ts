@@ -1,8 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectLiveVideos, joinThroughUi, launchBrowser, newPage } from '../support/browser.ts';
@@ -40,6 +38,7 @@ describe('the Debian package', () => {
     const config = statSync('/etc/sotto/sotto.conf');
     expect(config.mode & 0o777).toBe(0o640);
     expect(run('stat', ['-c', '%U:%G', '/etc/sotto/sotto.conf']).trim()).toBe('root:sotto');
+    expect(readFileSync('/etc/sotto/sotto.conf', 'utf8')).toMatch(/^state-dir = "\/var\/lib\/sotto"$/m);
     expect(readFileSync('/usr/lib/sysctl.d/60-sotto.conf', 'utf8')).toMatch(/^net\.core\.rmem_max = \d+$/m);
     const unit = readFileSync('/lib/systemd/system/sotto.service', 'utf8');
     for (const line of ['User=sotto', 'ProtectSystem=strict', 'AmbientCapabilities=CAP_NET_BIND_SERVICE', 'StateDirectory=sotto'])
@@ -56,8 +55,6 @@ describe('the Debian package', () => {
 
   it('the installed sotto, run as its system user, hosts a meeting that two browsers join', async () => {
     const port = 36_000 + Math.floor(Math.random() * 500) * 2;
-    const state = mkdtempSync(join(tmpdir(), 'sotto-deb-state-'));
-    run('chown', ['sotto:sotto', state]);
     let output = '';
     server = spawn(
       'runuser',
@@ -65,8 +62,6 @@ describe('the Debian package', () => {
         '-u',
         'sotto',
         '--',
-        'env',
-        `STATE_DIRECTORY=${state}`,
         'sotto',
         'start',
         '--config',

@@ -21,6 +21,9 @@ describe('metrics and health', () => {
     expect(text).toMatch(/^sotto_signaling_sockets 2$/m);
     const forwarded = Number(/^sotto_packets_forwarded_total (\d+)$/m.exec(text)?.[1]);
     expect(forwarded).toBeGreaterThan(50);
+    expect(Number(/^sotto_bytes_forwarded_total (\d+)$/m.exec(text)?.[1])).toBeGreaterThan(forwarded * 20);
+    expect(text).toMatch(/^sotto_packets_lost_total \d+$/m);
+    expect(text).toMatch(/^sotto_retransmissions_total \d+$/m);
     for (const processMetric of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds'])
       expect(text).toContain(processMetric);
     expect(text).not.toContain('metrics-room');

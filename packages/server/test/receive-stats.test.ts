@@ -25,6 +25,7 @@ describe('ReceiveStats: loss accounting', () => {
     const stats = new ReceiveStats(1, VIDEO_RATE);
     expect(stats.report(T0)).toBeNull();
     expect(stats.packetsReceived).toBe(0);
+    expect(stats.lost).toBe(0);
   });
 
   it('reports no loss for a complete run', () => {
@@ -47,6 +48,7 @@ describe('ReceiveStats: loss accounting', () => {
     feed(stats, [0, 1, 2, 4, 5, 6, 8, 9]); // 3 and 7 lost
     const report = stats.report(T0 + 1000);
     expect(report?.cumulativeLost).toBe(2);
+    expect(stats.lost).toBe(2);
     expect(report?.fractionLost).toBe(Math.floor((2 * 256) / 10)); // 51
     expect(report?.extendedHighestSequence).toBe(9);
   });

@@ -3,6 +3,8 @@ import { strictest } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
 import type { RouterOptions } from '../sfu/router.ts';
+import type { Traffic } from '../sfu/traffic.ts';
+import { addTraffic, noTraffic } from '../sfu/traffic.ts';
 import { Room } from './room.ts';
 import type { TurnSettings } from './turn-credentials.ts';
 
@@ -19,13 +21,22 @@ export interface ConferenceOptions {
 }
 
 /** All live rooms, by name. Rooms exist only while someone is in them; nothing is stored. */
+/** Meetings, participants and publishers now; the SFU's traffic since start. */
+export interface ServiceTotals {
+  rooms: number;
+  members: number;
+  publishers: number;
+  traffic: Traffic;
+}
+
 export class ConferenceService {
   #closed = false;
   readonly #engine: Engine;
   readonly #options: ConferenceOptions;
   readonly #rooms = new Map<string, Room>();
   /** Packets of meetings that ended, so the totals never go down. */
-  readonly #ended = { packetsIn: 0, packetsOut: 0 };
+  /** Traffic of meetings that ended (/metrics counters never go down). */
+  readonly #ended = noTraffic();
 
   constructor(engine: Engine, options: ConferenceOptions) {
     this.#engine = engine;
@@ -37,14 +48,13 @@ export class ConferenceService {
   }
 
   /** Figures for /metrics: meetings and members now, packets since the server started. */
-  totals(): { rooms: number; members: number; publishers: number; packetsIn: number; packetsOut: number } {
-    const totals = { rooms: this.#rooms.size, members: 0, publishers: 0, ...this.#ended };
+  totals(): ServiceTotals {
+    const totals = { rooms: this.#rooms.size, members: 0, publishers: 0, traffic: addTraffic(noTraffic(), this.#ended) };
     for (const room of this.#rooms.values()) {
       const stats = room.stats();
       totals.members += stats.members;
       totals.publishers += stats.publishers;
-      totals.packetsIn += stats.packetsIn;
-      totals.packetsOut += stats.packetsOut;
+      addTraffic(totals.traffic, stats.traffic);
     }
     return totals;
   }
@@ -76,9 +86,7 @@ export class ConferenceService {
         routing: this.#options.routing,
         onEmpty: () => {
           if (this.#rooms.get(name) === created) this.#rooms.delete(name);
-          const { packetsIn, packetsOut } = created.stats();
-          this.#ended.packetsIn += packetsIn;
-          this.#ended.packetsOut += packetsOut;
+          addTraffic(this.#ended, created.stats().traffic);
         },
       });
       room = created;

@@ -1,15 +1,16 @@
 import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { ServiceTotals } from '../conference/conference-service.ts';
 
 export interface MetricsSource {
-  totals(): { rooms: number; members: number; publishers: number; packetsIn: number; packetsOut: number };
+  totals(): ServiceTotals;
   sockets(): number;
 }
 
 /**
- * Prometheus metrics: meetings, members, sockets and publishers now; packets received and
- * forwarded since start; and the process (CPU, RSS, event-loop delay). Counts only — never a room
+ * Prometheus metrics: meetings, members, sockets and publishers now; packets received, lost,
+ * forwarded (and bytes) and retransmitted since start; and the process (CPU, RSS, event-loop delay). Counts only — never a room
  * name, a display name or an address.
  */
 export function createMetrics(source: MetricsSource): Registry {
@@ -42,8 +43,12 @@ export function createMetrics(source: MetricsSource): Registry {
       },
     });
   };
-  counter('sotto_packets_received_total', 'RTP packets the SFU received from publishers', () => source.totals().packetsIn);
-  counter('sotto_packets_forwarded_total', 'RTP packets the SFU sent to receivers', () => source.totals().packetsOut);
+  const traffic = () => source.totals().traffic;
+  counter('sotto_packets_received_total', 'RTP packets the SFU received from publishers', () => traffic().packetsIn);
+  counter('sotto_packets_lost_total', 'RTP packets publishers sent that did not arrive', () => traffic().packetsLost);
+  counter('sotto_packets_forwarded_total', 'RTP packets the SFU sent to receivers', () => traffic().packetsOut);
+  counter('sotto_bytes_forwarded_total', 'Bytes of RTP the SFU sent to receivers', () => traffic().bytesOut);
+  counter('sotto_retransmissions_total', 'Packets resent to receivers after a NACK', () => traffic().retransmissions);
   return registry;
 }
 

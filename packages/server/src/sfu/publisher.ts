@@ -75,6 +75,12 @@ export class Publisher extends EventEmitter<PublisherEvents> {
   readonly #now: () => number;
   #closed = false;
   packetsIn = 0;
+
+  /** Packets lost on the way in, over the layers' current streams. */
+  get packetsLost(): number {
+    return this.layers.reduce((sum, layer) => sum + (layer.stats?.lost ?? 0), 0);
+  }
+
   /** Which of our layers anybody needs (simulcast only). */
   readonly demand: LayerDemand | null;
   /** When the last RTP or RTCP arrived (liveness). */

@@ -17,6 +17,8 @@ import { preparePublishOffer } from './sdp/publish-offer.ts';
 import { acceptSimulcast } from './sdp/simulcast-answer.ts';
 import type { SlotInfo } from './subscriber.ts';
 import { AUDIO_LEVEL_ID, renderedKey, Subscriber } from './subscriber.ts';
+import type { Traffic } from './traffic.ts';
+import { addTraffic, noTraffic } from './traffic.ts';
 
 export { SdpError } from './sdp/publish-offer.ts';
 
@@ -57,7 +59,8 @@ export class Router extends EventEmitter<RouterEvents> {
   readonly #feedbackTick: NodeJS.Timeout;
   #closed = false;
   /** Packets counted by publishers and receivers that are gone: the totals never go down. */
-  readonly #retired = { packetsIn: 0, packetsOut: 0 };
+  /** Traffic of publishers and slots that are gone. */
+  readonly #retired = noTraffic();
 
   constructor(engine: Engine, options: RouterOptions) {
     super();
@@ -248,7 +251,7 @@ export class Router extends EventEmitter<RouterEvents> {
   #releaseMedia(memberId: string, member: RoutedMember): void {
     for (const source of [...member.publishConnections.keys()]) this.unpublish(memberId, source);
     for (const publisher of [...member.publishers.values()]) this.#removePublisher(member, publisher);
-    for (const slot of member.subscriber.slots) this.#retired.packetsOut += slot.packetsOut;
+    for (const slot of member.subscriber.slots) addTraffic(this.#retired, slot);
     member.subscriber.close();
   }
 
@@ -262,7 +265,7 @@ export class Router extends EventEmitter<RouterEvents> {
   #removePublisher(member: RoutedMember, publisher: Publisher): void {
     if (member.publishers.get(publisher.source) === publisher) {
       member.publishers.delete(publisher.source);
-      this.#retired.packetsIn += publisher.packetsIn;
+      addTraffic(this.#retired, { packetsIn: publisher.packetsIn, packetsLost: publisher.packetsLost });
     }
     this.#reconcile();
     publisher.close();
@@ -340,16 +343,15 @@ export class Router extends EventEmitter<RouterEvents> {
   }
 
   /** Figures for /metrics, tests and benchmarks. */
-  stats(): { members: number; publishers: number; packetsIn: number; packetsOut: number } {
+  stats(): { members: number; publishers: number; traffic: Traffic } {
     let publishers = 0;
-    let packetsIn = this.#retired.packetsIn;
-    let packetsOut = this.#retired.packetsOut;
+    const traffic = addTraffic(noTraffic(), this.#retired);
     for (const member of this.#members.values()) {
       publishers += member.publishers.size;
-      for (const p of member.publishers.values()) packetsIn += p.packetsIn;
-      for (const s of member.subscriber.slots) packetsOut += s.packetsOut;
+      for (const p of member.publishers.values()) addTraffic(traffic, { packetsIn: p.packetsIn, packetsLost: p.packetsLost });
+      for (const slot of member.subscriber.slots) addTraffic(traffic, slot);
     }
-    return { members: this.#members.size, publishers, packetsIn, packetsOut };
+    return { members: this.#members.size, publishers, traffic };
   }
 
   close(): void {

@@ -24,6 +24,12 @@ export class ReceiveStats {
     this.#clockRate = clockRate;
   }
 
+  /** Packets missing so far: expected from the sequence numbers, minus those received. */
+  get lost(): number {
+    if (!this.#started) return 0;
+    return Math.max(0, this.#cycles + this.#maxSeq - this.#baseSeq + 1 - this.#received);
+  }
+
   onPacket(sequence: number, timestamp: number, arrivalMs: number): void {
     if (!this.#started) {
       this.#started = true;
