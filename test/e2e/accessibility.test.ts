@@ -17,11 +17,14 @@ async function check(page: Page, where: string, findings: Array<AxeFinding & { w
 describe('accessibility of the main screens', () => {
   const env = useServerAndBrowser();
 
-  it('home, pre-join and the meeting (chat, participants, shortcuts, More, encryption) have no serious or critical violations', async () => {
+  it('home, the connection test, pre-join and the meeting (chat, participants, shortcuts, More, encryption) have no serious or critical violations', async () => {
     const findings: Array<AxeFinding & { where: string }> = [];
     const { page } = await newPage(env.browser, env.server.url);
     await page.goto(env.server.url);
     await check(page, 'home', findings);
+    await page.goto(`${env.server.url}/doctor`);
+    await page.locator('tr[data-probe="Through TURN"]:not([data-status="running"])').waitFor({ timeout: 30_000 });
+    await check(page, 'connection test', findings);
     await page.goto(`${env.server.url}/a11y-room`);
     await page.getByLabel('Your name').waitFor();
     await check(page, 'pre-join', findings);

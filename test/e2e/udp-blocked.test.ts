@@ -65,4 +65,19 @@ describe('a browser whose UDP to the media port is blocked joins through TURN', 
     // TURN is the fallback: a browser that can reach the media port still goes straight to the SFU.
     for (const facts of await pathFacts(ana)) expect(facts.localType).toBe('host');
   });
+
+  it('the /doctor page there finds the media port blocked and the way through TURN', async () => {
+    const { page } = await newPage(blocked, origin);
+    await page.goto(`${origin}/doctor`);
+    const row = (name: string) => page.locator(`tr[data-probe="${name}"]`);
+    await expect.poll(() => row('Through TURN').getAttribute('data-status'), { timeout: 40_000 }).not.toBe('running');
+    expect(await row('Direct to the server').getAttribute('data-status')).toBe('fail');
+    expect(await row('Through TURN').getAttribute('data-status')).toBe('pass');
+    expect(await row('Through TURN').locator('td').textContent()).toMatch(
+      /^through TURN \(udp\) · round trip \d+ ms · loss \d+ %$/,
+    );
+    expect(await page.getByRole('status').textContent()).toBe(
+      'Your network blocks the media port; meetings still work, through TURN.',
+    );
+  });
 });

@@ -38,13 +38,6 @@ describe('TURN for the connections to the bridge', () => {
       expect((restart.iceServers as Array<{ urls: string[] }>)[0]?.urls).toEqual(TURN.urls);
       socket.ws.close();
     });
-
-    it('a socket that has not joined gets none', async () => {
-      const socket = await RawSocket.open(env.server.url);
-      await socket.request({ type: 'hello', id: 1, protocol: PROTOCOL_VERSION });
-      expect(await socket.request({ type: 'ice-servers', id: 2 })).toMatchObject({ type: 'error', code: 'not-joined' });
-      socket.ws.close();
-    });
   });
 
   describe('without TURN', () => {

@@ -14,5 +14,7 @@ export type { ConferenceErrorCode } from './errors.ts';
 export { ConferenceError } from './errors.ts';
 export type { MediaPathInfo } from './media-path.ts';
 export type { KnockingPerson, MeetingControls, ModerationNotice } from './meeting-controls.ts';
+export type { ProbeReport } from './network-probe.ts';
+export { probeConnection } from './network-probe.ts';
 export type { RemoteParticipant } from './participant.ts';
 export type { ParticipantStats, ReceivedMedia } from './participant-stats.ts';

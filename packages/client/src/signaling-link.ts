@@ -41,10 +41,8 @@ export class SignalingLink extends Emitter<SignalingLinkEvents> implements Signa
 
   /** Connects to the signaling of the server at `serverUrl` (its http: or https: base URL). */
   static async connect(serverUrl: string): Promise<SignalingLink> {
-    const url = new URL(serverUrl);
-    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    url.pathname = '/ws';
-    return new SignalingLink(url.toString(), await SignalingClient.connect(url.toString()));
+    const url = signalingUrl(serverUrl);
+    return new SignalingLink(url, await SignalingClient.connect(url));
   }
 
   /** The token of our current membership (from the join reply); null: nothing to resume. */
@@ -124,4 +122,12 @@ export class SignalingLink extends Emitter<SignalingLinkEvents> implements Signa
     }
     if (!this.#closed) this.emit('lost');
   }
+}
+
+/** The signaling socket's URL of the server at `serverUrl` (ws: for http:, wss: for https:). */
+export function signalingUrl(serverUrl: string): string {
+  const url = new URL(serverUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.pathname = '/ws';
+  return url.toString();
 }

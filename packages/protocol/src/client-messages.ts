@@ -114,6 +114,12 @@ export const View = v.object({
  */
 export const RestartMedia = v.object({ type: v.literal('restart-media'), id: RequestId });
 
+/**
+ * A connection test (the /doctor page), with or without a meeting: the offer of a peer connection
+ * with one data channel, which the server's media port answers and echoes for up to 30 s.
+ */
+export const Probe = v.object({ type: v.literal('probe'), id: RequestId, sdp: Sdp });
+
 /** Fresh TURN credentials for a bridge connection opened later than the join's last long (`IceServersResult`). */
 export const IceServers = v.object({ type: v.literal('ice-servers'), id: RequestId });
 
@@ -135,6 +141,7 @@ export const ClientMessage = v.variant('type', [
   Pin,
   RestartMedia,
   IceServers,
+  Probe,
   RaiseHand,
   Moderate,
   Knock,

@@ -3,7 +3,7 @@ import type { ClientMessage } from './client-messages.ts';
 import type { ErrorCode } from './errors.ts';
 import { parseResult } from './parse.ts';
 import type { ErrorReply, Ok } from './server-messages.ts';
-import { HelloResult, IceServersResult, JoinResult, PublishResult, ResumeResult } from './server-messages.ts';
+import { HelloResult, IceServersResult, JoinResult, ProbeResult, PublishResult, ResumeResult } from './server-messages.ts';
 
 type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
@@ -20,6 +20,7 @@ const RESULT_SCHEMAS = {
   resume: ResumeResult,
   publish: PublishResult,
   'ice-servers': IceServersResult,
+  probe: ProbeResult,
 } as const;
 type Results = typeof RESULT_SCHEMAS;
 

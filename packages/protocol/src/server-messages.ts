@@ -153,6 +153,10 @@ export type ResumeResult = v.InferOutput<typeof ResumeResult>;
 export const IceServersResult = v.object({ iceServers: IceServerList });
 export type IceServersResult = v.InferOutput<typeof IceServersResult>;
 
+/** `result` of `probe`: the server's answer to the connection test's offer. */
+export const ProbeResult = v.object({ sdp: Sdp });
+export type ProbeResult = v.InferOutput<typeof ProbeResult>;
+
 /** `result` of `publish`: the server's answer for that publish connection. */
 export const PublishResult = v.object({ sdp: Sdp });
 export type PublishResult = v.InferOutput<typeof PublishResult>;

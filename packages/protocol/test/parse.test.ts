@@ -33,6 +33,7 @@ describe('parseClientMessage: valid messages', () => {
     pin: { type: 'pin', id: 10, memberIds: ['member_1-x'] },
     'restart-media': { type: 'restart-media', id: 11 },
     'ice-servers': { type: 'ice-servers', id: 11 },
+    probe: { type: 'probe', id: 11, sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=-\r\nt=0 0\r\n' },
     'raise-hand': { type: 'raise-hand', id: 11, raised: true },
     moderate: { type: 'moderate', id: 11, action: { type: 'mute', memberId: 'member_1-x', kind: 'audio' } },
     knock: { type: 'knock', id: 11, room: 'team-room', name: 'Ann', password: 'secret' },

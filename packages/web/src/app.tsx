@@ -1,5 +1,6 @@
 import type { LocalMedia } from '@sotto/client';
 import { useState } from 'preact/hooks';
+import { Doctor } from './doctor.tsx';
 import { Home } from './home.tsx';
 import { Meeting } from './meeting.tsx';
 import type { P2pChoice } from './prejoin.tsx';
@@ -12,6 +13,12 @@ type Stage =
   | { name: 'left' };
 
 export function App() {
+  // "doctor" is the connection test, never a meeting's name.
+  if (location.pathname === '/doctor') return <Doctor />;
+  return <Meetings />;
+}
+
+function Meetings() {
   const room = roomFromPath(location.pathname);
   const [stage, setStage] = useState<Stage>({ name: 'prejoin' });
   if (room === null) return <Home />;

@@ -28,6 +28,9 @@ export function Home() {
         </button>
       </form>
       <p class="hint">Anyone with the meeting link can join. Share it only with the people you invite.</p>
+      <p class="hint">
+        <a href="/doctor">Test your connection</a> to this server from the network you are on.
+      </p>
     </main>
   );
 }

@@ -1,12 +1,19 @@
-import type { P2pMode } from '@sotto/protocol';
+import { randomBytes } from 'node:crypto';
+import type { IceServerInfo, P2pMode } from '@sotto/protocol';
 import { strictest } from '@sotto/protocol';
 import { ProtocolError } from '../errors.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
+import { NetworkProbe } from '../sfu/network-probe.ts';
 import type { RouterOptions } from '../sfu/router.ts';
+import { SdpError } from '../sfu/sdp/sdp-error.ts';
 import type { Traffic } from '../sfu/traffic.ts';
 import { addTraffic, noTraffic } from '../sfu/traffic.ts';
 import { Room } from './room.ts';
 import type { TurnSettings } from './turn-credentials.ts';
+import { turnCredentials } from './turn-credentials.ts';
+
+/** Connection tests (/doctor) at once. */
+const MAX_PROBES = 32;
 
 export interface ConferenceOptions {
   maxMembersPerRoom: number;
@@ -37,6 +44,7 @@ export class ConferenceService {
   /** Packets of meetings that ended, so the totals never go down. */
   /** Traffic of meetings that ended (/metrics counters never go down). */
   readonly #ended = noTraffic();
+  #probes = 0;
 
   constructor(engine: Engine, options: ConferenceOptions) {
     this.#engine = engine;
@@ -57,6 +65,30 @@ export class ConferenceService {
       addTraffic(totals.traffic, stats.traffic);
     }
     return totals;
+  }
+
+  /**
+   * A network probe for the /doctor page (no meeting needed), while fewer than MAX_PROBES run:
+   * each holds a connection on the media port for up to half a minute.
+   */
+  async openProbe(offerSdp: string): Promise<{ probe: NetworkProbe; sdp: string }> {
+    if (this.#closed) throw new ProtocolError('server-busy', 'the server is stopping; try again in a moment');
+    if (this.#probes >= MAX_PROBES)
+      throw new ProtocolError('server-busy', 'too many connection tests at once; try again shortly');
+    this.#probes++;
+    try {
+      return await NetworkProbe.open(this.#engine, offerSdp, () => this.#probes--);
+    } catch (error) {
+      // A refused offer never became a probe; one that failed later has ended (and counted down).
+      if (error instanceof SdpError) this.#probes--;
+      throw error;
+    }
+  }
+
+  /** TURN credentials for a connection test through the relay: one minute, a random id. */
+  probeIceServers(): IceServerInfo[] {
+    const turn = this.#options.turn;
+    return turn ? [turnCredentials({ ...turn, ttlSeconds: 60 }, `probe-${randomBytes(6).toString('base64url')}`)] : [];
   }
 
   rooms(): IterableIterator<Room> {

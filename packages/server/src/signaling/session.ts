@@ -6,8 +6,14 @@ import type { Member, MemberChannel } from '../conference/member.ts';
 import type { Room } from '../conference/room.ts';
 import { ProtocolError } from '../errors.ts';
 import { log } from '../log.ts';
+import type { NetworkProbe } from '../sfu/network-probe.ts';
 import { SdpError } from '../sfu/router.ts';
 import { RateLimiter } from './rate-limiter.ts';
+
+/** How long a socket that only tests its connection (no join) may stay. */
+const PROBE_SOCKET_MS = 40_000;
+/** Connection tests one socket may start (the /doctor page runs two). */
+const PROBES_PER_SOCKET = 6;
 
 /** The socket operations a session needs; implemented over `ws` by the signaling server. */
 export interface SessionSocket {
@@ -58,6 +64,9 @@ export class Session {
     Date.now(),
   );
   #closed = false;
+  /** The socket's connection test (/doctor), if one runs. */
+  #probe: NetworkProbe | null = null;
+  #probesStarted = 0;
 
   constructor(socket: SessionSocket, conference: ConferenceService, options: SessionOptions) {
     this.#socket = socket;
@@ -171,6 +180,26 @@ export class Session {
       this.#knock = { room, knockId };
       this.#armDeadline(LOBBY_WAIT_MS, 'nobody answered the knock');
       this.#reply(message.id, {});
+      return;
+    }
+    if (message.type === 'probe') {
+      if (++this.#probesStarted > PROBES_PER_SOCKET)
+        throw new ProtocolError('rate-limited', `at most ${PROBES_PER_SOCKET} connection tests per connection`);
+      this.#probe?.close();
+      const { probe, sdp } = await this.#conference.openProbe(message.sdp);
+      if (this.#closed) {
+        probe.close();
+        return;
+      }
+      this.#probe = probe;
+      // A connection test needs no meeting: the socket may stay while it runs.
+      if (!this.#member) this.#armDeadline(PROBE_SOCKET_MS, 'no join in time');
+      this.#reply(message.id, { sdp });
+      return;
+    }
+    if (message.type === 'ice-servers' && !this.#member) {
+      // Short-lived credentials for a connection test through TURN (/doctor).
+      this.#reply(message.id, { iceServers: this.#conference.probeIceServers() });
       return;
     }
     const room = this.#room;
@@ -341,6 +370,7 @@ export class Session {
   close(code: number, reason: string, why: RemovalReason = 'left'): void {
     if (this.#closed) return;
     this.#clearDeadline();
+    this.#probe?.close();
     this.#withdrawKnock();
     this.#leave(why);
     this.#closed = true;
@@ -356,6 +386,7 @@ export class Session {
    */
   onSocketClosed(code = 1006): void {
     this.#clearDeadline();
+    this.#probe?.close();
     this.#withdrawKnock();
     const room = this.#room;
     const member = this.#member;

@@ -7,7 +7,17 @@ export type ConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected
 export interface EngineConnectionEvents {
   /** A remote m-line became a track we can read from (publisher media). */
   track: [EngineTrack];
+  /** The remote side opened a data channel (a network probe). */
+  channel: [EngineChannel];
   state: [ConnectionState];
+}
+
+/** A data channel the remote side opened: binary messages in and out. */
+export interface EngineChannel {
+  onMessage(handler: (message: Buffer) => void): void;
+  /** False when it could not be queued (closed, or its buffer is full). */
+  send(message: Buffer): boolean;
+  close(): void;
 }
 
 /** Description of a track the SFU adds to a connection: one m-line, one SSRC, one codec. */
@@ -46,6 +56,20 @@ export class EngineConnection extends EventEmitter<EngineConnectionEvents> {
     pc.onLocalDescription(() => this.#descriptionReady());
     pc.onGatheringStateChange(() => this.#descriptionReady());
     pc.onTrack((track) => this.emit('track', new EngineTrack(track)));
+    pc.onDataChannel((channel) =>
+      this.emit('channel', {
+        onMessage: (handler) =>
+          channel.onMessage((m) => handler(typeof m === 'string' ? Buffer.from(m) : Buffer.from(m as ArrayBuffer))),
+        send: (message) => {
+          try {
+            return channel.isOpen() && channel.sendMessageBinary(message);
+          } catch {
+            return false;
+          }
+        },
+        close: () => channel.close(),
+      }),
+    );
     pc.onStateChange((state) => {
       if (this.#state === 'closed') return;
       this.#state = state as ConnectionState;

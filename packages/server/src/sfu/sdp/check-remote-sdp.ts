@@ -37,6 +37,8 @@ export interface RemoteSdpExpectation {
   mids?: readonly string[];
   /** How many media sections, when their mids are not known in advance (a publish offer: 1). */
   mediaSections?: number;
+  /** Data channels only (a network probe's offer): one `application` m-line, no audio or video. */
+  dataChannel?: boolean;
 }
 
 export interface CheckedSdp {
@@ -94,7 +96,7 @@ export function checkRemoteSdp(sdp: string, expect: RemoteSdpExpectation): Check
   const credentials = new Set<string>();
   for (const [index, section] of media.entries()) {
     const where = `m-line ${index + 1}`;
-    const mid = checkMedia(section, where);
+    const mid = expect.dataChannel ? checkApplication(section, where) : checkMedia(section, where);
     if (mids.has(mid)) throw new SdpError(`${where}: mid ${mid} is used twice`);
     mids.add(mid);
     const expected = expect.mids?.[index];
@@ -162,6 +164,17 @@ function checkFingerprint(lines: readonly string[]): void {
 }
 
 /** Checks one media section; returns its mid. */
+/** A data-channel m-line (RFC 8841): SCTP over DTLS, nothing else. */
+function checkApplication(m: MediaDescription, where: string): string {
+  if (m.type !== 'application' || m.protocol !== 'UDP/DTLS/SCTP' || String(m.payloads) !== 'webrtc-datachannel')
+    throw new SdpError(`${where}: only a data channel (UDP/DTLS/SCTP webrtc-datachannel) is accepted here`);
+  if (!isInteger(m.port, 0, 65535)) throw new SdpError(`${where}: bad port`);
+  if (m.sctpPort !== undefined && !isInteger(m.sctpPort, 1, 65535)) throw new SdpError(`${where}: bad a=sctp-port`);
+  const mid = String(m.mid ?? '');
+  if (!MID.test(mid)) throw new SdpError(`${where}: a mid is 1-${REMOTE_SDP_LIMITS.midLength} letters, digits, ., - or _`);
+  return mid;
+}
+
 function checkMedia(m: MediaDescription, where: string): string {
   if (m.type !== 'audio' && m.type !== 'video') throw new SdpError(`${where}: only audio and video are negotiated`);
   if (!isInteger(m.port, 0, 65535)) throw new SdpError(`${where}: bad port`);
