@@ -5,6 +5,7 @@
 // holds everything else. Files get the last commit's time, so two builds of a commit are equal.
 import { execFileSync } from 'node:child_process';
 import {
+  appendFileSync,
   chmodSync,
   cpSync,
   existsSync,

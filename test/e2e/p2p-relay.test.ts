@@ -22,7 +22,7 @@ describe('peer to peer via TURN (p2p = relay, our own coturn on loopback)', () =
   let browser: Browser;
 
   beforeAll(async () => {
-    coturn = await startCoturn(34_000 + Math.floor(Math.random() * 500) * 2, secret);
+    coturn = await startCoturn(17_000 + Math.floor(Math.random() * 200) * 2, secret);
     server = await startTestServer({ p2p: 'relay', turn: { urls: [coturn.url], secret, ttlSeconds: 600 } });
     browser = await launchBrowser();
   });

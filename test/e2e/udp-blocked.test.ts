@@ -24,7 +24,7 @@ describe('a browser whose UDP to the media port is blocked joins through TURN', 
 
   beforeAll(async () => {
     host = new TestHost();
-    const port = 35_000 + Math.floor(Math.random() * 400) * 2;
+    const port = 14_000 + Math.floor(Math.random() * 100) * 2;
     // Relayed from the server's own address, as on a server that runs coturn beside Sotto.
     coturn = await startCoturn(port, secret, { listeningIps: [host.hostAddress], relayIp: host.hostAddress });
     const mediaPort = port + 250;

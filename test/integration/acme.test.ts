@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { spawnUntilReady } from '../support/spawned.ts';
 import { until } from '../support/until.ts';
 
 const DOMAIN = 'meet.sotto.test';
-const base = 31000 + 10 * Math.floor(Math.random() * 900);
+const base = 11_000 + 10 * Math.floor(Math.random() * 90);
 const [httpsPort, httpPort, mediaPort] = [base, base + 1, base + 2];
 /** Short-lived certificates, so that renewal (two thirds in: 16 s) happens during the test. */
 const VALIDITY_SECONDS = 24;
@@ -133,5 +134,28 @@ describe('sotto start --tls acme', () => {
     sotto = await startSotto();
     expect((await presented(root)).fingerprint).toBe(renewed.fingerprint);
     expect(sotto.output()).not.toContain('ACME certificate issued');
+  });
+
+  it('a CA that does not answer stops the start at once, saying so', () => {
+    const result = spawnSync(
+      process.execPath,
+      [
+        'packages/server/bin/sotto.mjs',
+        'start',
+        '--tls=acme',
+        `--domain=${DOMAIN}`,
+        `--acme-directory=https://127.0.0.1:${base + 6}/dir`,
+        `--port=${base + 7}`,
+        `--http-port=${base + 8}`,
+        `--media-port=${base + 9}`,
+        '--host=127.0.0.1',
+        `--state-dir=${stateDir}-2`,
+      ],
+      { encoding: 'utf8', timeout: 20_000 },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /could not get a certificate from the ACME CA https:\/\/127\.0\.0\.1:\d+\/dir: it does not answer \(ECONNREFUSED\)/,
+    );
   });
 });

@@ -19,7 +19,7 @@ describe('sotto doctor', () => {
     });
 
   it('passes on free ports, warns about an address that is not this machine’s, and fails (non-zero) on a port in use', async () => {
-    const port = 32_800 + Math.floor(Math.random() * 100);
+    const port = 13_000 + Math.floor(Math.random() * 100);
     const fine = doctor(['--port', String(port), '--media-port', String(port + 1), '--public-ip', '127.0.0.1']);
     expect(fine.status).toBe(0);
     expect(fine.stdout).toMatch(new RegExp(`^PASS  TCP port ${port} `, 'm'));
@@ -46,7 +46,7 @@ describe('sotto doctor', () => {
 
   describe('with TLS, a domain and TURN', () => {
     let coturn: Coturn;
-    const turnPort = 33_000 + 2 * Math.floor(Math.random() * 400);
+    const turnPort = 13_200 + 2 * Math.floor(Math.random() * 100);
     beforeAll(async () => {
       coturn = await startCoturn(turnPort);
     });
@@ -57,7 +57,7 @@ describe('sotto doctor', () => {
       const pair = await selfSignedCertificate(dir, ['localhost']);
       writeFileSync(join(dir, 'cert.pem'), pair.cert);
       writeFileSync(join(dir, 'key.pem'), pair.key);
-      const port = 33_900 + Math.floor(Math.random() * 50);
+      const port = 13_700 + Math.floor(Math.random() * 50);
       const common = [
         '--port',
         String(port),
@@ -103,7 +103,7 @@ describe('sotto doctor', () => {
     });
 
     it('a TURN server that does not answer and a domain that does not resolve are named', () => {
-      const port = 33_960 + Math.floor(Math.random() * 30);
+      const port = 13_800 + Math.floor(Math.random() * 30);
       const result = doctor([
         '--port',
         String(port),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Bot } from '../../bench/bot/bot.ts';
 import { useServer } from '../support/environment.ts';
 
-const METRICS_PORT = 39_000 + Math.floor(Math.random() * 900);
+const METRICS_PORT = 18_000 + Math.floor(Math.random() * 900);
 
 /** /metrics for the operator on loopback only; the public /health says only "ok". */
 describe('metrics and health', () => {

@@ -104,7 +104,7 @@ describe('reverse-proxy examples', () => {
     afterAll(() => nginx?.kill());
 
     it('proxies the app and the WebSocket; its logs hold neither addresses nor room names', async () => {
-      const port = 37_000 + Math.floor(Math.random() * 500) * 2;
+      const port = 16_000 + Math.floor(Math.random() * 200) * 2;
       const site = readFileSync('deploy/reverse-proxy/nginx.conf', 'utf8')
         .replaceAll('/var/log/nginx/', `${dir}/`)
         .replaceAll('/etc/letsencrypt/live/meet.example.org/fullchain.pem', join(dir, 'self-signed.crt'))
@@ -134,7 +134,7 @@ describe('reverse-proxy examples', () => {
     afterAll(() => caddy?.stop());
 
     it('proxies the app and the WebSocket; its output holds neither addresses nor room names', async () => {
-      const port = 37_000 + Math.floor(Math.random() * 500) * 2 + 1000;
+      const port = 16_500 + Math.floor(Math.random() * 200) * 2;
       // As published, but on test ports with Caddy's own local CA instead of Let's Encrypt.
       const config = readFileSync('deploy/reverse-proxy/Caddyfile', 'utf8')
         .replace('{\n', `{\n\tadmin off\n\tlocal_certs\n\tskip_install_trust\n\thttp_port ${port + 1}\n\thttps_port ${port}\n`)

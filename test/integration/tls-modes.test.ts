@@ -27,7 +27,7 @@ describe('--tls self-signed', () => {
   afterAll(() => sotto?.stop());
 
   it('serves HTTPS with the fingerprint it prints, the same one after a restart', async () => {
-    const port = 32000 + 2 * Math.floor(Math.random() * 900);
+    const port = 12_000 + 2 * Math.floor(Math.random() * 400);
     const stateDir = mkdtempSync(join(tmpdir(), 'sotto-self-signed-'));
     const start = () =>
       spawnUntilReady(

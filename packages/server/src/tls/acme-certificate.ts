@@ -18,6 +18,14 @@ export interface AcmeOptions {
   challenges: AcmeChallenges;
 }
 
+// acme-client retries a CA that does not answer 5 times, 5 to 25 s apart: more than a minute of
+// silence before `sotto start` can say what is wrong. Three tries 2 to 6 s apart; a renewal that
+// fails is tried again an hour later anyway.
+const acmeSettings = (acme.axios.defaults as unknown as { acmeSettings: { retryMaxAttempts: number; retryDefaultDelay: number } })
+  .acmeSettings;
+acmeSettings.retryMaxAttempts = 3;
+acmeSettings.retryDefaultDelay = 2;
+
 /** A certificate is renewed two thirds into its lifetime (Let's Encrypt's own advice for 90-day certificates). */
 export function renewalTime(cert: string): Date {
   const { notBefore, notAfter } = describeCertificate(cert);
@@ -47,7 +55,16 @@ export class AcmeCertificate {
 
   /** Orders a certificate for the domain, answering the CA's HTTP-01 challenge. */
   async order(): Promise<CertificatePair> {
+    try {
+      return await this.#order();
+    } catch (error) {
+      throw new Error(`could not get a certificate from the ACME CA ${this.#options.directory}: ${(error as Error).message}`);
+    }
+  }
+
+  async #order(): Promise<CertificatePair> {
     const { domain, email, challenges, directory } = this.#options;
+    await reachable(directory);
     const client = new acme.Client({ directoryUrl: directory, accountKey: await this.#accountKey() });
     const [key, csr] = await acme.crypto.createCsr(
       { commonName: domain, altNames: [domain] },
@@ -99,5 +116,15 @@ export class AcmeCertificate {
       writeFileSync(path, key, { mode: 0o600 });
       return key;
     }
+  }
+}
+
+/** Fails with the reason when the CA's directory does not answer (acme-client's own error loses it). */
+async function reachable(directory: string): Promise<void> {
+  try {
+    await fetch(directory, { signal: AbortSignal.timeout(15_000) });
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    throw new Error(`it does not answer (${cause?.code ?? cause?.message ?? (error as Error).message})`);
   }
 }
