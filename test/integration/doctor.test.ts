@@ -12,10 +12,10 @@ import { startCoturn } from '../support/coturn.ts';
 const SOTTO_BIN = 'packages/server/bin/sotto.mjs';
 
 describe('sotto doctor', () => {
-  const doctor = (args: string[]) =>
+  const doctor = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     spawnSync(process.execPath, [SOTTO_BIN, 'doctor', ...args], {
       encoding: 'utf8',
-      env: { ...process.env, SOTTO_CONFIG: '/dev/null' },
+      env: { ...process.env, SOTTO_CONFIG: '/dev/null', ...env },
     });
 
   it('passes on free ports, warns about an address that is not this machine’s, and fails (non-zero) on a port in use', async () => {
@@ -47,8 +47,11 @@ describe('sotto doctor', () => {
   describe('with TLS, a domain and TURN', () => {
     let coturn: Coturn;
     const turnPort = 13_200 + 2 * Math.floor(Math.random() * 100);
+    const turnCert = join(mkdtempSync(join(tmpdir(), 'sotto-doctor-turns-')), 'tls');
     beforeAll(async () => {
-      coturn = await startCoturn(turnPort);
+      await selfSignedCertificate(turnCert, ['localhost']);
+      const tls = { port: turnPort + 201, cert: join(turnCert, 'self-signed.crt'), key: join(turnCert, 'self-signed.key') };
+      coturn = await startCoturn(turnPort, undefined, { tls });
     });
     afterAll(() => coturn?.stop());
 
@@ -126,6 +129,17 @@ describe('sotto doctor', () => {
       expect(result.stdout).toMatch(/^FAIL {2}DNS for no-such-host\.invalid: does not resolve/m);
       expect(result.stdout).toMatch(/^WARN {2}TLS certificate \(acme\): none yet/m);
       expect(result.stdout).toMatch(/^FAIL {2}TURN turn:127\.0\.0\.1:\d+\?transport=tcp: .*ECONNREFUSED/m);
+    });
+
+    it('tries TURN over TLS, and names a certificate it cannot trust', () => {
+      const port = 13_850 + Math.floor(Math.random() * 30);
+      const args = ['--port', String(port), '--media-port', String(port + 1), '--public-ip', '127.0.0.1'];
+      const turn = ['--turn-urls', `turns:localhost:${turnPort + 201}?transport=tcp`, '--turn-secret', coturn.secret];
+      const trusted = doctor([...args, ...turn], { NODE_EXTRA_CA_CERTS: join(turnCert, 'self-signed.crt') });
+      expect(trusted.stdout).toMatch(/^PASS {2}TURN turns:localhost:\d+\?transport=tcp: answers and gives a relay/m);
+      const untrusted = doctor([...args, ...turn]);
+      expect(untrusted.status).toBe(1);
+      expect(untrusted.stdout).toMatch(/^FAIL {2}TURN turns:localhost:\d+\?transport=tcp: self-signed certificate/m);
     });
   });
 });
