@@ -1,5 +1,5 @@
 import { ROOM_NAME_PATTERN } from '@sotto/protocol';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { randomRoomName } from './room-name.ts';
 
 export function Home() {
@@ -31,6 +31,42 @@ export function Home() {
       <p class="hint">
         <a href="/doctor">Test your connection</a> to this server from the network you are on.
       </p>
+      <AboutBuild />
     </main>
+  );
+}
+
+/**
+ * About / verify: the build this server says it serves. The number proves nothing by itself (the
+ * server writes it); `sotto verify <this address>` on your own build compares every file.
+ */
+function AboutBuild() {
+  const [build, setBuild] = useState<string | null>(null);
+  useEffect(() => {
+    fetch('/build-manifest.json')
+      .then((r) => r.json())
+      .then((manifest: { build?: unknown }) => setBuild(typeof manifest.build === 'string' ? manifest.build : null))
+      .catch(() => setBuild(null));
+  }, []);
+  return (
+    <details class="hint about-build">
+      <summary>About / verify this app</summary>
+      <p>
+        Build{' '}
+        <code data-build={build ?? ''}>
+          {build
+            ? build
+                .match(/.{1,8}/g)
+                ?.slice(0, 4)
+                .join(' ')
+            : 'unknown'}
+        </code>
+      </p>
+      <p>
+        To check that this is the published code, build Sotto yourself and run <code>sotto verify {location.origin}</code>: it
+        compares every file this server sends with your build and names any that differ. Scripts and styles carry Subresource
+        Integrity.
+      </p>
+    </details>
   );
 }

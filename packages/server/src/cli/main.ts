@@ -4,7 +4,8 @@ import { formatDoctor, runDoctor } from '../doctor/doctor.ts';
 import { startServer } from '../server.ts';
 import { describeCertificate } from '../tls/certificate-info.ts';
 import { formatConfig, initialConfigText } from './config-file.ts';
-import { configFromArgs, USAGE } from './options.ts';
+import { configFromArgs, defaultConfig, USAGE } from './options.ts';
+import { verifyServer } from './verify.ts';
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
@@ -14,6 +15,10 @@ async function main(): Promise<void> {
   }
   if (command === 'doctor') {
     await doctor(rest);
+    return;
+  }
+  if (command === 'verify') {
+    await verify(rest);
     return;
   }
   if (command !== 'start') {
@@ -92,6 +97,28 @@ async function doctor(args: string[]): Promise<void> {
   const results = await runDoctor(parsed.config);
   process.stdout.write(formatDoctor(results));
   process.exitCode = results.some((r) => r.status === 'fail') ? 1 : 0;
+}
+
+/** `sotto verify URL [--web-root DIR]`: is the app a server serves this machine's build, byte for byte? */
+async function verify(args: string[]): Promise<void> {
+  const url = args.find((a) => !a.startsWith('-'));
+  const rootAt = args.indexOf('--web-root');
+  if (!url || args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(
+      'Usage: sotto verify URL [--web-root DIR]\nCompares every file of the web app at URL with this build (default: the one beside this sotto);\nexits non-zero, naming the files, when they differ.\n',
+    );
+    process.exitCode = url ? 0 : 2;
+    return;
+  }
+  const webRoot = rootAt >= 0 ? (args[rootAt + 1] ?? '') : defaultConfig().webRoot;
+  try {
+    const result = await verifyServer(url, webRoot);
+    process.stdout.write(`${result.lines.join('\n')}\n`);
+    process.exitCode = result.identical ? 0 : 1;
+  } catch (error) {
+    process.stderr.write(`sotto: could not verify ${url}: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+  }
 }
 
 /** `sotto init [--force] [PATH]`: writes the commented config file (./sotto.conf by default). */

@@ -46,6 +46,7 @@ export const USAGE = `Usage: sotto start [options]     run the server
        sotto init [--force]        write a commented config file (./sotto.conf)
        sotto doctor [options]      check ports, addresses, DNS, the certificate, TURN,
                                    UDP buffers and the clock
+       sotto verify URL            compare the web app a server serves with this build
 
 Every option can also be set in the config file (same name, e.g. media-port = 10000) or an
 environment variable; flags win over the environment, which wins over the file.
