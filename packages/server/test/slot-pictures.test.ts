@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineTrack } from '../src/sfu/engine/engine-connection.ts';
 import { Publisher } from '../src/sfu/publisher.ts';
 import type { PublisherLayer } from '../src/sfu/publisher-layer.ts';
 import { buildNack } from '../src/sfu/rtp/rtcp.ts';
@@ -7,31 +6,8 @@ import { RtpView } from '../src/sfu/rtp/rtp-view.ts';
 import type { Vp8Picture } from '../src/sfu/rtp/vp8.ts';
 import { readVp8Picture } from '../src/sfu/rtp/vp8.ts';
 import { Slot } from '../src/sfu/slot.ts';
+import { asTrack, FakeTrack } from './helpers/fake-track.ts';
 import { rtp } from './helpers/rtp-packet.ts';
-
-/** An engine track that records what the slot sends and lets the test deliver RTCP. */
-class RecordingTrack {
-  sent: Buffer[] = [];
-  #onPacket: (packet: Buffer) => void = () => {};
-  #onOpen: () => void = () => {};
-  onPacket(handler: (packet: Buffer) => void): void {
-    this.#onPacket = handler;
-  }
-  onOpen(handler: () => void): void {
-    this.#onOpen = handler;
-  }
-  open(): void {
-    this.#onOpen();
-  }
-  receive(packet: Buffer): void {
-    this.#onPacket(packet);
-  }
-  send(packet: Buffer): boolean {
-    this.sent.push(Buffer.from(packet));
-    return true;
-  }
-  close(): void {}
-}
 
 /** A one-packet VP8 frame with a 15-bit picture ID and a TL0PICIDX, as Chromium's simulcast sends. */
 function frame(layerSsrc: number, sequence: number, pictureId: number, tl0: number, keyFrame: boolean): Buffer {
@@ -56,8 +32,8 @@ function pictureOf(packet: Buffer, payloadStart: number): Vp8Picture {
 describe('a slot switching simulcast layers', () => {
   it('numbers the new layer’s pictures on from the last ones sent, retransmissions too', () => {
     let now = 1000;
-    const track = new RecordingTrack();
-    const slot = new Slot('1', 'video', 0x1111, 0x2222, track as unknown as EngineTrack, null, null, () => now);
+    const track = new FakeTrack();
+    const slot = new Slot('1', 'video', 0x1111, 0x2222, asTrack(track), null, null, () => now);
     track.open();
     // The publisher is bound for the RTCP path (NACKs reach the slot through it); packets are
     // handed to the slot directly, as the publisher would after reading each layer's rid.
@@ -65,7 +41,7 @@ describe('a slot switching simulcast layers', () => {
       memberId: 'p',
       source: 'camera',
       kind: 'video',
-      track: new RecordingTrack() as unknown as EngineTrack,
+      track: asTrack(new FakeTrack()),
       payloadType: 96,
       rids: ['q', 'h'],
       now: () => now,

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { DownlinkEstimate, FEEDBACK_CREDIT_LIMIT } from '../../src/sfu/bwe/downlink-estimate.ts';
-import type { EngineTrack } from '../../src/sfu/engine/engine-connection.ts';
 import { KeyFrameThrottle } from '../../src/sfu/key-frame-throttle.ts';
 import { Publisher } from '../../src/sfu/publisher.ts';
 import { RETRANSMIT_BURST_BYTES, RETRANSMIT_BYTES_PER_SECOND, RetransmitBudget } from '../../src/sfu/retransmit-budget.ts';
@@ -8,33 +7,9 @@ import { buildNack, MAX_NACKED_PER_PACKET, parseRtcp } from '../../src/sfu/rtp/r
 import { MAX_FEEDBACK_PACKETS, parseTransportCcFeedback } from '../../src/sfu/rtp/transport-cc.ts';
 import { MAX_SIMULCAST_LAYERS, preparePublishOffer, SdpError } from '../../src/sfu/sdp/publish-offer.ts';
 import { Slot } from '../../src/sfu/slot.ts';
+import { asTrack, FakeTrack } from '../helpers/fake-track.ts';
 import { rtp } from '../helpers/rtp-packet.ts';
 import { feedbackBytes } from '../helpers/transport-cc-fixtures.ts';
-
-/** An engine track the test drives: packets in by hand, packets out recorded. */
-class FakeTrack {
-  sent: Buffer[] = [];
-  #onPacket: (packet: Buffer) => void = () => {};
-  #onOpen: () => void = () => {};
-  onPacket(handler: (packet: Buffer) => void): void {
-    this.#onPacket = handler;
-  }
-  onOpen(handler: () => void): void {
-    this.#onOpen = handler;
-  }
-  open(): void {
-    this.#onOpen();
-  }
-  receive(packet: Buffer): void {
-    this.#onPacket(packet);
-  }
-  send(packet: Buffer): boolean {
-    this.sent.push(Buffer.from(packet));
-    return true;
-  }
-  close(): void {}
-}
-const asTrack = (t: FakeTrack) => t as unknown as EngineTrack;
 
 /** A VP8 packet of `size` bytes: a key frame's first packet, or a delta frame's. */
 function vp8(sequence: number, keyFrame: boolean, size = 1200): Buffer {
