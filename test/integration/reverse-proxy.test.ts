@@ -122,7 +122,10 @@ describe('reverse-proxy examples', () => {
       await listening(port); // nginx says nothing when it starts well
       const result = await useThroughProxy(`https://127.0.0.1:${port}`, stopSotto);
       expect(result).toEqual({ page: 200, socket: true, down: 502 });
-      const logs = ['sotto-access.log', 'sotto-error.log'].map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+      // nginx writes a request's log line just after answering it.
+      const readLogs = () => ['sotto-access.log', 'sotto-error.log'].map((f) => readFileSync(join(dir, f), 'utf8')).join('');
+      await until('the 502 logged', () => / GET 502 /.test(readLogs()), 5000);
+      const logs = readLogs();
       expect(logs).toMatch(/ GET 200 /);
       expect(logs).toMatch(/ GET 502 /);
       expect(leaksIn(logs)).toEqual([]);
@@ -149,7 +152,10 @@ describe('reverse-proxy examples', () => {
           env: { ...process.env, XDG_DATA_HOME: dir, XDG_CONFIG_HOME: dir, HOME: dir },
         },
       );
-      await certificateServed(port); // Caddy's local CA issues it just after the start
+      // Caddy's local CA issues it just after the start; a failure shows what Caddy said.
+      await certificateServed(port).catch((error: Error) => {
+        throw new Error(`${error.message}\n${caddy?.output()}`);
+      });
       const result = await useThroughProxy(`https://localhost:${port}`, stopSotto);
       expect(result).toEqual({ page: 200, socket: true, down: 502 });
       // With the protection on there is no line to wait for: give the logger a moment to write.
