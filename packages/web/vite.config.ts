@@ -1,10 +1,11 @@
 import { defineConfig } from 'vite';
 import { integrity } from './build/integrity-plugin.ts';
+import { segmentationAssets } from './build/segmentation-assets-plugin.ts';
 
 export default defineConfig({
   root: import.meta.dirname,
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-  plugins: [integrity()],
+  plugins: [segmentationAssets(), integrity()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

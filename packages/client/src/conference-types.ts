@@ -6,6 +6,7 @@ import type { E2eeStatus } from './e2ee/e2ee-session.ts';
 import type { ConferenceError } from './errors.ts';
 import type { MediaPathInfo } from './media-path.ts';
 import type { RemoteParticipant } from './participant.ts';
+import type { ProcessedSource } from './track-processor.ts';
 
 export interface ConferenceOptions {
   /** Base URL of the Sotto server, e.g. `https://meet.example.org` (the page's origin by default). */
@@ -53,6 +54,10 @@ export interface ConferenceEvents {
    * alone (under E2EE: sealed for us, nobody else could read it), null when it was for everyone.
    */
   chat: [ChatMessage];
+  /** What our camera or microphone sends changed (a new track, an effect on or off): our own tile shows it. */
+  'local-media': [ProcessedSource, MediaStreamTrack | null];
+  /** An effect on our camera or microphone could not run: that source is off, never sent unprocessed. */
+  'effect-failed': [ProcessedSource, ConferenceError];
   /** Our media now goes another way (bridge, peer to peer direct or via relay). */
   'media-path': [MediaPathInfo];
   /**

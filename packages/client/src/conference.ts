@@ -24,6 +24,7 @@ import { keepTrying } from './rejoin-loop.ts';
 import { Roster } from './roster.ts';
 import type { ServerEvent, SignalingRequester } from './signaling-client.ts';
 import { SignalingLink } from './signaling-link.ts';
+import type { ProcessedSource, TrackProcessor } from './track-processor.ts';
 import { ViewReporter } from './view-reporter.ts';
 
 /**
@@ -38,7 +39,10 @@ export class Conference extends Emitter<ConferenceEvents> {
   #rejoining: Promise<void> | null = null;
   /** Counts memberships (a fresh rejoin is a new one), so a step of an old one knows it is stale. */
   #membership = 0;
-  readonly #local = new OutgoingMedia();
+  readonly #local = new OutgoingMedia({
+    output: (source, track) => this.emit('local-media', source, track),
+    effectFailed: (source, error) => this.emit('effect-failed', source, toConferenceError(error)),
+  });
   /** Our bridge connections; when they cannot be restarted, we leave and join afresh. */
   readonly #bridge = new BridgeMedia(this.#local, () => this.#rejoin({ leaveFirst: true }));
   readonly #roster = new Roster();
@@ -273,6 +277,20 @@ export class Conference extends Emitter<ConferenceEvents> {
   /** Sends `track` as our camera, or stops sending video (null). Others see the mute state. */
   async setCamera(track: MediaStreamTrack | null): Promise<void> {
     await this.#local.set('camera', track);
+  }
+
+  /**
+   * Puts an effect (see `backgroundEffect`, `voiceDisguise`) on our camera or microphone, or
+   * removes it (null); from then on only its output is sent, on every path. Rejects, leaving the
+   * source off, if the effect cannot run.
+   */
+  async setProcessor(source: ProcessedSource, processor: TrackProcessor | null): Promise<void> {
+    await this.#local.setProcessor(source, processor);
+  }
+
+  /** What our camera or microphone sends now, after its effect (our own tile shows this). */
+  sentTrack(source: ProcessedSource): MediaStreamTrack | null {
+    return this.#local.output(source);
   }
 
   /** Shares a screen (see `openScreen`: its video, and its sound if any), or stops sharing (null). */

@@ -3,6 +3,7 @@ import type { MediaEncryption } from './e2ee/media-encryption.ts';
 import { PublishConnection } from './publish-connection.ts';
 import type { ReceiveConnection } from './receive-connection.ts';
 import type { SignalingRequester } from './signaling-client.ts';
+import type { ProcessedSource, ProcessedTrack, TrackProcessor } from './track-processor.ts';
 
 /** One of our own media sources. */
 export type LocalSource = 'microphone' | 'camera' | 'screen';
@@ -26,6 +27,14 @@ export interface BridgeSenders {
   iceServers(): Promise<RTCIceServer[]>;
 }
 
+/** What the app hears of our processed sources. */
+export interface LocalOutputListener {
+  /** A source's output (what our own tile shows) changed. */
+  output(source: ProcessedSource, track: MediaStreamTrack | null): void;
+  /** A source's effect could not run: the source is off. */
+  effectFailed(source: ProcessedSource, error: unknown): void;
+}
+
 /** How the room hears that a source is off (`mute`); a screen that stops is "muted" too. */
 const MUTE_KIND = { microphone: 'audio', camera: 'video', screen: 'screen' } as const;
 
@@ -47,6 +56,15 @@ export class OutgoingMedia {
   #screenAudio: MediaStreamTrack | null = null;
   readonly #mix = new AudioMix();
   #audioOut: MediaStreamTrack | null = null;
+  readonly #processors: Partial<Record<ProcessedSource, TrackProcessor>> = {};
+  /** Each processed source's output for its current track. */
+  readonly #processed: Partial<Record<ProcessedSource, ProcessedTrack>> = {};
+  readonly #failed: Partial<Record<ProcessedSource, unknown>> = {};
+  readonly #listener: LocalOutputListener | null;
+
+  constructor(listener: LocalOutputListener | null = null) {
+    this.#listener = listener;
+  }
 
   /** The track a source was given (null: off). */
   track(source: LocalSource): MediaStreamTrack | null {
@@ -55,7 +73,13 @@ export class OutgoingMedia {
 
   /** What a source's sender carries: for the microphone, the mix with the screen's sound while there is one. */
   sent(source: LocalSource): MediaStreamTrack | null {
-    return source === 'microphone' ? this.#audioOut : this.#tracks[source];
+    return source === 'microphone' ? this.#audioOut : this.output(source);
+  }
+
+  /** A source's track after its processor, if it has one (what our own tile shows). */
+  output(source: LocalSource): MediaStreamTrack | null {
+    if (source === 'screen' || !this.#processors[source]) return this.#tracks[source];
+    return this.#processed[source]?.track ?? null;
   }
 
   /** The track a source sends to the bridge now: none while the bridge is paused for peer to peer. */
@@ -71,17 +95,64 @@ export class OutgoingMedia {
   /** Sets a source's track (null: off), sends it wherever our media goes now, and tells the others it is on or off. */
   async set(source: LocalSource, track: MediaStreamTrack | null): Promise<void> {
     this.#tracks[source] = track;
-    if (source === 'microphone') this.#audioOut = this.#mix.update(track, this.#screenAudio);
+    if (source !== 'screen') {
+      await this.#process(source);
+      if (this.#tracks[source] !== track) return; // a later set() took over, or the effect failed
+      this.#listener?.output(source, this.output(source));
+    }
+    if (source === 'microphone') this.#audioOut = this.#mix.update(this.output('microphone'), this.#screenAudio);
     await this.#sendToBridge(source);
     // Peer to peer too: a camera switched off must stop going to the peer as well.
     await this.#peer?.replaceTrack(source, this.sent(source));
     this.#announce(source);
   }
 
+  /**
+   * Puts an effect on a source (null: none) and sends its output from now on. If the effect
+   * cannot run, the source goes off rather than out unprocessed, and this rejects.
+   */
+  async setProcessor(source: ProcessedSource, processor: TrackProcessor | null): Promise<void> {
+    if (processor) this.#processors[source] = processor;
+    else delete this.#processors[source];
+    delete this.#failed[source];
+    await this.set(source, this.#tracks[source]);
+    if (source in this.#failed) throw this.#failed[source];
+  }
+
+  /**
+   * Runs the source's processor on its current track, then stops the previous output (so the
+   * others see no gap). A failure leaves the source off, never sent unprocessed, and is reported.
+   */
+  async #process(source: ProcessedSource): Promise<void> {
+    const track = this.#tracks[source];
+    const processor = this.#processors[source];
+    const previous = this.#processed[source];
+    delete this.#processed[source];
+    let next: ProcessedTrack | undefined;
+    try {
+      next = track && processor ? await processor.process(track) : undefined;
+    } catch (error) {
+      previous?.stop();
+      if (this.#tracks[source] !== track) return;
+      this.#failed[source] = error;
+      this.#listener?.effectFailed(source, error);
+      await this.set(source, null);
+      return;
+    }
+    if (this.#tracks[source] !== track || this.#processors[source] !== processor) {
+      next?.stop(); // superseded while it started
+      previous?.stop();
+      return;
+    }
+    if (next) this.#processed[source] = next;
+    delete this.#failed[source];
+    previous?.stop();
+  }
+
   /** A shared screen's sound (null: none): the others hear it with our microphone, muted or not. */
   async setScreenAudio(track: MediaStreamTrack | null): Promise<void> {
     this.#screenAudio = track;
-    this.#audioOut = this.#mix.update(this.#tracks.microphone, track);
+    this.#audioOut = this.#mix.update(this.output('microphone'), track);
     await this.#sendToBridge('microphone');
     await this.#peer?.replaceTrack('microphone', this.#audioOut);
   }
@@ -89,7 +160,9 @@ export class OutgoingMedia {
   /** The meeting is over for good: the audio mix (if any) closes. Tracks are the caller's. */
   close(): void {
     this.#mix.close();
-    this.#audioOut = this.#tracks.microphone;
+    for (const processed of Object.values(this.#processed)) processed.stop();
+    for (const source of ['microphone', 'camera'] as const) delete this.#processed[source];
+    this.#audioOut = this.output('microphone');
   }
 
   /**

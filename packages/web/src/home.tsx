@@ -1,6 +1,7 @@
 import { ROOM_NAME_PATTERN } from '@sotto/protocol';
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { randomRoomName } from './room-name.ts';
+import { useBuild } from './use-build.ts';
 
 export function Home() {
   const [name, setName] = useState('');
@@ -36,18 +37,9 @@ export function Home() {
   );
 }
 
-/**
- * About / verify: the build this server says it serves. The number proves nothing by itself (the
- * server writes it); `sotto verify <this address>` on your own build compares every file.
- */
+/** About / verify: the build this server says it serves, and how to check it. */
 function AboutBuild() {
-  const [build, setBuild] = useState<string | null>(null);
-  useEffect(() => {
-    fetch('/build-manifest.json')
-      .then((r) => r.json())
-      .then((manifest: { build?: unknown }) => setBuild(typeof manifest.build === 'string' ? manifest.build : null))
-      .catch(() => setBuild(null));
-  }, []);
+  const build = useBuild();
   return (
     <details class="hint about-build">
       <summary>About / verify this app</summary>

@@ -12,10 +12,14 @@ import { UnmuteRequest, useMeetingControls } from './meeting-controls.tsx';
 import { MoreMenu } from './more-menu.tsx';
 import { Notices, useNotices } from './notices.tsx';
 import { ParticipantsPanel } from './participants-panel.tsx';
+import { e2eeNow, ipAddressNow } from './privacy-facts.ts';
+import { PrivacyDialog } from './privacy-panel.tsx';
+import { usePrivacySettings } from './privacy-settings.ts';
 import { ReactionPicker, useReactions } from './reactions.tsx';
 import { ShortcutHelp, useShortcuts } from './shortcuts.tsx';
 import { Tile } from './tile.tsx';
 import { TileArea } from './tile-area.tsx';
+import { usePrivacyEffects } from './use-privacy-effects.ts';
 
 interface Props {
   room: string;
@@ -73,6 +77,17 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
     },
   );
   const { microphone, camera } = local;
+  const [privacy, setPrivacy] = usePrivacySettings();
+  const [privacyOpen, setPrivacyOpen] = useState(false);
+  const effects = usePrivacyEffects(
+    () => conference.current,
+    privacy,
+    media.camera,
+    (source, text) => {
+      notices.show(text);
+      local.switchedOff(source === 'camera' ? 'video' : 'audio');
+    },
+  );
   const selfId = conference.current?.selfId ?? null;
   const nameOf = (id: string) =>
     id === selfId
@@ -116,20 +131,24 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
       setPath(info);
       notices.show(`Media now goes ${pathLabel(info).replace(/^./, (ch) => ch.toLowerCase())}`);
     });
-    c.join({ microphone: media.microphone, camera: media.camera }).then(
-      () => {
-        // The server may already have let go of us again (then the SDK is rejoining).
-        setStatus(c.state === 'reconnecting' ? { kind: 'reconnecting' } : { kind: 'joined' });
-        setE2ee(c.e2ee);
-        setPath(c.mediaPath);
-        refresh();
-      },
-      (error: unknown) => {
-        const code = error instanceof ConferenceError ? error.code : null;
-        if (code === 'password-required' || code === 'wrong-password') onNeedsPassword(explain(error));
-        else setStatus({ kind: 'failed', message: explain(error) });
-      },
-    );
+    // The effects go on first: nothing unprocessed is sent, not even for a moment.
+    effects
+      .attach(c)
+      .then(() => c.join({ microphone: media.microphone, camera: media.camera }))
+      .then(
+        () => {
+          // The server may already have let go of us again (then the SDK is rejoining).
+          setStatus(c.state === 'reconnecting' ? { kind: 'reconnecting' } : { kind: 'joined' });
+          setE2ee(c.e2ee);
+          setPath(c.mediaPath);
+          refresh();
+        },
+        (error: unknown) => {
+          const code = error instanceof ConferenceError ? error.code : null;
+          if (code === 'password-required' || code === 'wrong-password') onNeedsPassword(explain(error));
+          else setStatus({ kind: 'failed', message: explain(error) });
+        },
+      );
     return () => {
       window.removeEventListener('pagehide', leaveOnExit);
       c.leave();
@@ -309,7 +328,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
                     node: (
                       <Tile
                         name={`${displayName} (you)`}
-                        videoTrack={camera}
+                        videoTrack={effects.ownVideo}
                         audioTrack={null}
                         audioMuted={!microphone}
                         speaking={speaker !== null && speaker === selfId}
@@ -378,6 +397,15 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
             onClose={() => setDevicesOpen(false)}
           />
         )}
+        {privacyOpen && (
+          <PrivacyDialog
+            settings={privacy}
+            onChange={setPrivacy}
+            problem={effects.problem}
+            facts={{ camera: !!camera, microphone: !!microphone, ipAddress: ipAddressNow(path), e2ee: e2eeNow(e2ee) }}
+            onClose={() => setPrivacyOpen(false)}
+          />
+        )}
         <Notices notices={notices.list} />
         <footer class="toolbar">
           <button type="button" class="device" aria-pressed={!!microphone} onClick={() => local.toggle('audio')}>
@@ -422,6 +450,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
             onSpeakingHint={local.setSpeakingHint}
             onShortcuts={() => setHelpOpen(true)}
             onDevices={() => setDevicesOpen(true)}
+            onPrivacy={() => setPrivacyOpen(true)}
           />
           <button
             type="button"

@@ -19,10 +19,11 @@ interface Props {
   onSpeakingHint: (on: boolean) => void;
   onShortcuts: () => void;
   onDevices: () => void;
+  onPrivacy: () => void;
 }
 
-/** The toolbar's "More" menu: self view, full screen, the speaking-while-muted hint, shortcuts. */
-export function MoreMenu({ selfView, onSelfView, speakingHint, onSpeakingHint, onShortcuts, onDevices }: Props) {
+/** The toolbar's "More" menu: devices, privacy, self view, full screen, the speaking-while-muted hint, shortcuts. */
+export function MoreMenu({ selfView, onSelfView, speakingHint, onSpeakingHint, onShortcuts, onDevices, onPrivacy }: Props) {
   const [open, setOpen] = useState(false);
   const fullScreen = useFullScreen();
   const choose = (action: () => void) => () => {
@@ -38,6 +39,9 @@ export function MoreMenu({ selfView, onSelfView, speakingHint, onSpeakingHint, o
         <div class="more-menu" role="menu">
           <button type="button" role="menuitem" onClick={choose(onDevices)}>
             Devices…
+          </button>
+          <button type="button" role="menuitem" onClick={choose(onPrivacy)}>
+            Privacy…
           </button>
           <button type="button" role="menuitemcheckbox" aria-checked={selfView} onClick={choose(() => onSelfView(!selfView))}>
             {selfView ? 'Hide self view' : 'Show self view'}

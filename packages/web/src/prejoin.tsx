@@ -2,6 +2,10 @@ import type { DeviceLists, LocalMedia } from '@sotto/client';
 import { listDevices, openLocalMedia } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { explain } from './media-error.ts';
+import { e2eePlan, ipAddressPlan } from './privacy-facts.ts';
+import { PrivacyPanel } from './privacy-panel.tsx';
+import { usePrivacySettings } from './privacy-settings.ts';
+import { useEffectPreview } from './use-effect-preview.ts';
 import { VideoView } from './video-view.tsx';
 
 const NAME_KEY = 'sotto.displayName';
@@ -78,6 +82,8 @@ export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
   const allowedP2p = P2P_CHOICES.slice(0, P2P_CHOICES.findIndex(([m]) => m === server.p2p) + 1).filter(
     ([m]) => m !== 'relay' || server.turn,
   );
+  const [privacy, setPrivacy] = usePrivacySettings();
+  const preview = useEffectPreview(media.camera, privacy);
   const handedOver = useRef(false);
   const current = useRef(media);
   current.current = media;
@@ -129,7 +135,7 @@ export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
     <main class="prejoin">
       <h1>Join “{room}”</h1>
       <div class="preview">
-        {media.camera ? <VideoView track={media.camera} mirror /> : <div class="avatar big">{camOn ? '…' : 'Camera off'}</div>}
+        {preview.shown ? <VideoView track={preview.shown} mirror /> : <div class="avatar big">{camOn ? '…' : 'Camera off'}</div>}
       </div>
       {error && (
         <p class="notice error" role="alert">
@@ -219,6 +225,20 @@ export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
             </select>
           </label>
         )}
+        <details class="privacy-details">
+          <summary>Privacy: background, voice, and what others learn about you</summary>
+          <PrivacyPanel
+            settings={privacy}
+            onChange={setPrivacy}
+            problem={preview.problem}
+            facts={{
+              camera: !!media.camera,
+              microphone: !!media.microphone,
+              ipAddress: ipAddressPlan(p2p ?? defaultP2p(server)),
+              e2ee: e2eePlan(e2ee || !unencryptedAllowed),
+            }}
+          />
+        </details>
         <button type="submit" class="primary big" disabled={!name.trim() || !ready}>
           Join
         </button>

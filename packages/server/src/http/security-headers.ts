@@ -12,7 +12,7 @@ export function setSecurityHeaders(res: ServerResponse, options: { hsts: boolean
     'Content-Security-Policy',
     [
       "default-src 'self'",
-      "script-src 'self'",
+      "script-src 'self' 'wasm-unsafe-eval'",
       "style-src 'self'",
       "img-src 'self' data: blob:",
       "media-src 'self' blob: mediastream:",
