@@ -6,6 +6,7 @@ import { measureE2eeJoin } from './e2ee-join-time.ts';
 import { measureJoinTime } from './join-time.ts';
 import { format, runLoad } from './load.ts';
 import { measureSwitchGaps, switchGapSummary } from './p2p-switch.ts';
+import { formatPrivacyEffects, measurePrivacyEffects } from './privacy-effects.ts';
 import { formatSoak, runSoak } from './soak.ts';
 import { measureStartup } from './startup.ts';
 
@@ -41,6 +42,11 @@ Benchmarks:
               after --warmup-minutes (default 5) and at the end, loss, stalls and errors, and
               whether the limits held (RSS growth < 10%, no errors, stalls or loss)
 
+  privacy-effects
+              two browsers in a meeting: the voice disguise's cost in Node and its added
+              delay in the browser; the sender's CPU (all its browser's processes) with the
+              camera as it is and with blur plus voice disguise, alternating 15 s windows
+              (--runs, default 3); the blur worker's ms per frame and frames per second
   startup     the server started from the build (what \`sotto\` runs) and from TypeScript through
               tsx, alternating: time to "Sotto is running" and RSS after 3 s idle (medians of
               --runs, default 5)
@@ -138,6 +144,10 @@ async function main(): Promise<void> {
       );
     }
     if (values.json) console.log(JSON.stringify({ e2eeJoin: results }, roundNumbers));
+  } else if (which === 'privacy-effects') {
+    const result = await measurePrivacyEffects(Number(values.runs ?? 3));
+    console.log(formatPrivacyEffects(result));
+    if (values.json) console.log(JSON.stringify({ privacyEffects: result }, roundNumbers));
   } else if (which === 'startup') {
     const result = await measureStartup(Number(values.runs ?? 5));
     for (const [variant, m] of Object.entries(result.medians)) {

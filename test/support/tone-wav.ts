@@ -20,6 +20,12 @@ export function writeToneWav(path: string, { seconds = 3, amplitude = 0.3, rate 
     for (let h = 1; h <= 4; h++) value += Math.sin(2 * Math.PI * pitch * h * t) / h;
     data.writeInt16LE(Math.round(value * 0.5 * voiced * amplitude * 32767), i * 2);
   }
+  return writeWav(path, data, rate);
+}
+
+/** Writes 16-bit mono PCM `data` (or float samples in [-1, 1]) as a WAV file. */
+export function writeWav(path: string, samples: Buffer | Float32Array, rate: number): string {
+  const data = Buffer.isBuffer(samples) ? samples : pcm16(samples as Float32Array);
   const header = Buffer.alloc(44);
   header.write('RIFF', 0);
   header.writeUInt32LE(36 + data.length, 4);
@@ -36,4 +42,10 @@ export function writeToneWav(path: string, { seconds = 3, amplitude = 0.3, rate 
   header.writeUInt32LE(data.length, 40);
   writeFileSync(path, Buffer.concat([header, data]));
   return path;
+}
+
+function pcm16(samples: Float32Array): Buffer {
+  const data = Buffer.alloc(samples.length * 2);
+  for (const [i, x] of samples.entries()) data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, x)) * 32767), i * 2);
+  return data;
 }

@@ -1,48 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { lpc, polynomialFromRoots, polynomialRoots } from '../src/voice/lpc.ts';
+import { formantsOf, movedFormant, pitchOf, vowel } from '../../../test/support/speech.ts';
+import { polynomialFromRoots, polynomialRoots } from '../src/voice/lpc.ts';
 import { McAdamsDisguise } from '../src/voice/mcadams.ts';
 
 const RATE = 16_000;
-
-/** A synthetic vowel: a 120 Hz pulse train through resonators at the given formants (Hz). */
-function vowel(formants: number[], seconds = 1, f0 = 120): Float32Array {
-  let signal = Float64Array.from({ length: RATE * seconds }, (_, n) => (n % Math.round(RATE / f0) === 0 ? 1 : 0));
-  for (const frequency of formants) {
-    const r = Math.exp((-Math.PI * 80) / RATE);
-    const theta = (2 * Math.PI * frequency) / RATE;
-    const [b1, b2] = [2 * r * Math.cos(theta), -r * r];
-    const out = new Float64Array(signal.length);
-    for (let n = 0; n < signal.length; n++) out[n] = (signal[n] as number) + b1 * (out[n - 1] ?? 0) + b2 * (out[n - 2] ?? 0);
-    signal = out;
-  }
-  const peak = signal.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
-  return Float32Array.from(signal, (x) => (0.5 * x) / peak);
-}
-
-/** Formant frequencies (Hz) of a stretch of signal: the angles of its LPC model's sharp poles. */
-function formantsOf(signal: Float32Array): number[] {
-  const windowed = Float64Array.from(signal, (x, n) => x * (0.5 - 0.5 * Math.cos((2 * Math.PI * n) / signal.length)));
-  return polynomialRoots(lpc(windowed, 12))
-    .filter((z) => z.im > 0 && Math.hypot(z.re, z.im) > 0.9)
-    .map((z) => (Math.atan2(z.im, z.re) * RATE) / (2 * Math.PI))
-    .filter((f) => f > 200)
-    .sort((a, b) => a - b);
-}
-
-/** Fundamental frequency (Hz) by autocorrelation, between 70 and 400 Hz. */
-function pitchOf(signal: Float32Array): number {
-  let best = 0;
-  let bestLag = 0;
-  for (let lag = Math.floor(RATE / 400); lag <= Math.ceil(RATE / 70); lag++) {
-    let sum = 0;
-    for (let n = lag; n < signal.length; n++) sum += (signal[n] as number) * (signal[n - lag] as number);
-    if (sum > best) [best, bestLag] = [sum, lag];
-  }
-  return RATE / bestLag;
-}
-
-/** The McAdams target: a formant at f Hz moves to where its angle φ = 2πf/fs goes under φ^α. */
-const moved = (f: number, alpha: number) => (((2 * Math.PI * f) / RATE) ** alpha * RATE) / (2 * Math.PI);
+const moved = movedFormant;
 
 describe('linear prediction', () => {
   it('finds the roots of a polynomial and builds it back', () => {
@@ -76,6 +38,31 @@ describe('McAdams voice disguise', () => {
     expect(f2).toBeLessThan(moved(1220, 0.8) * 1.08);
     expect(pitchOf(stretch)).toBeCloseTo(pitchOf(input.subarray(6000, 8048)), 0);
     expect(disguise.latency / RATE).toBeCloseTo(0.02, 3);
+  });
+
+  it('moves formants alike at 48 kHz (α is defined on the 16 kHz scale, as published)', () => {
+    const rate = 48_000;
+    const input = vowel([700, 1220, 2600], { rate });
+    const disguise = new McAdamsDisguise({ sampleRate: rate, alpha: 0.8 });
+    const output = new Float32Array(input.length);
+    for (let at = 0; at < input.length; at += 128) output.set(disguise.process(input.subarray(at, at + 128)), at);
+    const stretch = output.subarray(18_000, 24_144);
+    const [f1, f2] = formantsOf(stretch, rate, 32);
+    expect(f1).toBeGreaterThan(moved(700, 0.8) * 0.92);
+    expect(f1).toBeLessThan(moved(700, 0.8) * 1.08);
+    expect(f2).toBeGreaterThan(moved(1220, 0.8) * 0.92);
+    expect(f2).toBeLessThan(moved(1220, 0.8) * 1.08);
+    expect(pitchOf(stretch, rate)).toBeCloseTo(pitchOf(input.subarray(18_000, 24_144), rate), 0);
+  });
+
+  it('keeps the level: moving the poles does not make the voice louder (a real voice clipped before this)', () => {
+    const input = vowel([700, 1220, 2600]);
+    const disguise = new McAdamsDisguise({ sampleRate: RATE, alpha: 0.65 });
+    const output = disguise.process(input);
+    const rms = (x: Float32Array) => Math.sqrt(x.reduce((sum, v) => sum + v * v, 0) / x.length);
+    const ratio = rms(output.subarray(4000, 12_000)) / rms(input.subarray(4000, 12_000));
+    expect(ratio).toBeGreaterThan(0.8);
+    expect(ratio).toBeLessThan(1.25);
   });
 
   it('with α = 1 gives the input back, one frame later', () => {

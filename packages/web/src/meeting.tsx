@@ -12,7 +12,7 @@ import { UnmuteRequest, useMeetingControls } from './meeting-controls.tsx';
 import { MoreMenu } from './more-menu.tsx';
 import { Notices, useNotices } from './notices.tsx';
 import { ParticipantsPanel } from './participants-panel.tsx';
-import { e2eeNow, ipAddressNow } from './privacy-facts.ts';
+import { e2eeNow, effectsLabel, ipAddressNow } from './privacy-facts.ts';
 import { PrivacyDialog } from './privacy-panel.tsx';
 import { usePrivacySettings } from './privacy-settings.ts';
 import { ReactionPicker, useReactions } from './reactions.tsx';
@@ -329,6 +329,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
                       <Tile
                         name={`${displayName} (you)`}
                         videoTrack={effects.ownVideo}
+                        effects={effectsLabel(privacy, !!camera, !!microphone)}
                         audioTrack={null}
                         audioMuted={!microphone}
                         speaking={speaker !== null && speaker === selfId}

@@ -1,4 +1,14 @@
 import type { E2eeStatus, MediaPathInfo } from '@sotto/client';
+import type { PrivacySettings } from './privacy-settings.ts';
+
+/** Our effects in a few words for our own tile ("" when none is on). */
+export function effectsLabel(settings: PrivacySettings, camera: boolean, microphone: boolean): string {
+  const said: string[] = [];
+  if (microphone && settings.voice !== 'off') said.push(`Voice disguised (${settings.voice})`);
+  if (camera && settings.background === 'blur') said.push('Background blurred');
+  if (camera && settings.background === 'image') said.push('Background replaced');
+  return said.join(' · ');
+}
 
 /** Before joining: who will see our IP address, by the peer-to-peer choice. */
 export function ipAddressPlan(p2p: 'off' | 'relay' | 'direct'): string {

@@ -21,6 +21,8 @@ interface Props {
   hand?: number | null;
   /** A shared screen: never cropped, never mirrored. */
   screen?: boolean;
+  /** Our own effects, said on our tile (e.g. "Voice disguised (medium)"). */
+  effects?: string | undefined;
 }
 
 function initials(name: string): string {
@@ -64,6 +66,7 @@ export function Tile(props: Props) {
           </svg>
         )}
         <span class="name">{name}</span>
+        {props.effects && <span class="effects">{props.effects}</span>}
         {props.hand != null && (
           <span class="hand" role="img" aria-label={`${name} raised a hand (${props.hand} in the queue)`}>
             ✋ {props.hand}

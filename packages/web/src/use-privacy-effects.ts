@@ -30,6 +30,9 @@ export function usePrivacyEffects(
       report(source, error);
       return;
     }
+    // Reachable from DevTools (and the benchmarks), like `sottoConference`: how the effects keep up.
+    const page = window as unknown as { sottoEffects?: Record<string, TrackProcessor | null> };
+    page.sottoEffects = { ...page.sottoEffects, [source]: processor };
     // A failure to run is reported by the conference's `effect-failed`.
     await c.setProcessor(source, processor).catch(() => {});
   };

@@ -40,8 +40,12 @@ export function backgroundEffect(
   options: BackgroundEffectOptions = {},
 ): TrackProcessor & {
   process(input: MediaStreamTrack): Promise<ProcessedCamera>;
+  /** How the effect's latest run keeps up (null before it runs). */
+  stats(): Promise<BackgroundStats | null>;
 } {
+  let latest: ProcessedCamera | null = null;
   return {
+    stats: () => latest?.stats() ?? Promise.resolve(null),
     name: backdrop.kind === 'blur' ? 'background blur' : 'background image',
     async process(input) {
       const worker = new Worker(new URL('./segmentation-worker.ts', import.meta.url), { name: 'sotto-background' });
@@ -68,7 +72,8 @@ export function backgroundEffect(
         output.stop();
         worker.terminate();
       };
-      return { track: output.track, stop, stats: () => askStats(worker, send) };
+      latest = { track: output.track, stop, stats: () => askStats(worker, send) };
+      return latest;
     },
   };
 }

@@ -15,7 +15,7 @@ const MODEL_HEIGHT = 144;
 
 let segmenter: Segmenter | null = null;
 let compositor: Compositor | null = null;
-const stats = { processed: 0, skipped: 0, busyMs: 0 };
+const stats = { processed: 0, skipped: 0, busyMs: 0, segmentMs: 0 };
 
 const post = (message: FromBackgroundWorker, transfer: Transferable[] = []) => self.postMessage(message, { transfer });
 
@@ -31,6 +31,7 @@ async function composite(frame: FrameSource, width: number, height: number): Pro
   const small = await createImageBitmap(frame, { resizeWidth: MODEL_WIDTH, resizeHeight: MODEL_HEIGHT });
   const mask = await segmenter.segment(small);
   small.close();
+  stats.segmentMs += performance.now() - started;
   const canvas = compositor.draw(frame, width, height, mask);
   mask.close();
   stats.busyMs += performance.now() - started;
@@ -111,6 +112,7 @@ self.onmessage = async (event: MessageEvent<ToBackgroundWorker>) => {
             processed: stats.processed,
             skipped: stats.skipped,
             msPerFrame: stats.processed ? stats.busyMs / stats.processed : 0,
+            segmentMsPerFrame: stats.processed ? stats.segmentMs / stats.processed : 0,
           },
         });
         break;

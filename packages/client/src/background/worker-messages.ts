@@ -24,4 +24,6 @@ export interface BackgroundStats {
   skipped: number;
   /** Mean time per processed frame (segmentation and compositing), in ms. */
   msPerFrame: number;
+  /** Of which the model (scaling the frame down, segmenting), in ms. */
+  segmentMsPerFrame: number;
 }

@@ -5,11 +5,23 @@ export interface McAdamsOptions {
   sampleRate: number;
   /** The McAdams coefficient: each formant pole's angle φ becomes φ^alpha (about 0.5 to 0.9). */
   alpha: number;
-  /** LPC order (about 20). */
+  /**
+   * LPC order: 20 at 16 kHz (as published), 32 above. At 48 kHz, 20 poles spread over 24 kHz
+   * leave the formants in the residual, where they are not moved (measured: F1 moved 11% of
+   * the way instead of 29%).
+   */
   order?: number;
   /** Frame length in ms (20); frames overlap by half. */
   frameMs?: number;
 }
+
+/**
+ * The rate at which α is defined. φ^α depends on the sampling rate (the same formant has a third
+ * of the angle at 48 kHz as at 16 kHz), and the published method and results (the VoicePrivacy
+ * Challenge) are at 16 kHz: angles are measured on that scale, so a preset moves formants alike
+ * at any rate.
+ */
+const REFERENCE_RATE = 16_000;
 
 /**
  * Voice disguise by the McAdams coefficient (as in the VoicePrivacy Challenge baseline): per 20 ms
@@ -20,6 +32,8 @@ export interface McAdamsOptions {
  */
 export class McAdamsDisguise {
   readonly #alpha: number;
+  /** Radians at this rate per radian at the reference rate's scale. */
+  readonly #scale: number;
   readonly #order: number;
   readonly #frame: number;
   readonly #hop: number;
@@ -33,7 +47,8 @@ export class McAdamsDisguise {
 
   constructor(options: McAdamsOptions) {
     this.#alpha = options.alpha;
-    this.#order = options.order ?? 20;
+    this.#scale = options.sampleRate / REFERENCE_RATE;
+    this.#order = options.order ?? (options.sampleRate > REFERENCE_RATE ? 32 : 20);
     this.#frame = 2 * Math.round((options.sampleRate * (options.frameMs ?? 20)) / 2000);
     this.#hop = this.#frame / 2;
     // Periodic Hann, square-rooted: analysis × synthesis sums to 1 at half overlap.
@@ -75,8 +90,17 @@ export class McAdamsDisguise {
       for (let k = 1; k <= this.#order && k <= n; k++) y -= (shifted[k] as number) * (result[n - k] as number);
       result[n] = y;
     }
+    // Moved poles change the filter's gain (by up to tens of dB on a real voice, which then
+    // clips): each frame keeps the energy it came in with.
+    let energyIn = 0;
+    let energyOut = 0;
+    for (let n = 0; n < this.#frame; n++) {
+      energyIn += (frame[n] as number) ** 2;
+      energyOut += (result[n] as number) ** 2;
+    }
+    const gain = energyOut > 0 ? Math.sqrt(energyIn / energyOut) : 0;
     for (let n = 0; n < this.#frame; n++)
-      this.#output[n] = (this.#output[n] as number) + (result[n] as number) * (this.#window[n] as number);
+      this.#output[n] = (this.#output[n] as number) + gain * (result[n] as number) * (this.#window[n] as number);
     for (let n = 0; n < this.#hop; n++) this.#ready.push(this.#output[n] as number);
     this.#output.copyWithin(0, this.#hop);
     this.#output.fill(0, this.#hop);
@@ -93,7 +117,8 @@ export class McAdamsDisguise {
       if (Math.abs(root.im) < 1e-9) moved.push(root);
       else if (root.im > 0) {
         const radius = Math.hypot(root.re, root.im);
-        const angle = Math.min(Math.PI - 1e-6, Math.atan2(root.im, root.re) ** this.#alpha);
+        const reference = Math.atan2(root.im, root.re) * this.#scale;
+        const angle = Math.min(Math.PI - 1e-6, reference ** this.#alpha / this.#scale);
         const shifted = { re: radius * Math.cos(angle), im: radius * Math.sin(angle) };
         moved.push(shifted, { re: shifted.re, im: -shifted.im });
       }

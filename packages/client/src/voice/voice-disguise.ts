@@ -32,9 +32,13 @@ export function voiceDisguise(
   options: { workletUrl?: string } = {},
 ): TrackProcessor & {
   process(input: MediaStreamTrack): Promise<DisguisedVoice>;
+  /** How the disguise's latest run is doing (null before it runs). */
+  stats(): Promise<VoiceDisguiseStats | null>;
 } {
   const alpha = VOICE_DISGUISE_PRESETS[preset];
+  let latest: DisguisedVoice | null = null;
   return {
+    stats: () => latest?.stats() ?? Promise.resolve(null),
     name: `voice disguise (${preset})`,
     async process(input: MediaStreamTrack): Promise<DisguisedVoice> {
       if (typeof AudioWorkletNode === 'undefined')
@@ -60,7 +64,7 @@ export function voiceDisguise(
         if (context.state !== 'running') await context.resume();
         const [track] = destination.stream.getAudioTracks();
         if (!track) throw new Error('no output track');
-        return {
+        latest = {
           track,
           stop: () => {
             track.stop();
@@ -73,6 +77,7 @@ export function voiceDisguise(
               node.port.postMessage('stats');
             }),
         };
+        return latest;
       } catch (error) {
         void context.close();
         throw error instanceof ConferenceError
