@@ -209,7 +209,7 @@ export function formatPrivacyEffects(r: PrivacyEffectsResult): string {
       r.voiceMsPerSecond.map((v) => v / 10),
       2,
     )}% of a core)`,
-    `voice disguise in the browser: adds ${m(r.voiceAddedLatencyMs)} ms of delay; the audio thread spends ${m(r.voiceMsPerBlock, 3)} ms per 128-sample block (2.67 ms of audio)`,
+    `voice disguise in the browser: adds ${m(r.voiceAddedLatencyMs)} ms of delay (runs: ${r.voiceAddedLatencyMs.map((v) => v.toFixed(1)).join(', ')}); the audio thread spends ${m(r.voiceMsPerBlock, 3)} ms per 128-sample block (2.67 ms of audio)`,
     `background blur: ${m(r.blurMsPerFrame, 0)} ms per frame in its worker (the model ${m(r.blurSegmentMsPerFrame, 0)} ms), ${m(r.blurFps)} frames/s processed`,
     `sender's browser (all processes): ${m(r.senderCpu.none, 0)}% of a core with the camera as it is, ${m(r.senderCpu.blur, 0)}% with blur and voice disguise (ratio ${(median(r.senderCpu.blur) / median(r.senderCpu.none)).toFixed(2)})`,
     `medians of ${r.senderCpu.none.length} runs`,

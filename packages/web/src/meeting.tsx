@@ -403,6 +403,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
             settings={privacy}
             onChange={setPrivacy}
             problem={effects.problem}
+            ownVoice={effects.ownVoice}
             facts={{ camera: !!camera, microphone: !!microphone, ipAddress: ipAddressNow(path), e2ee: e2eeNow(e2ee) }}
             onClose={() => setPrivacyOpen(false)}
           />

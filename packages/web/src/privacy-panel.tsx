@@ -1,6 +1,8 @@
+import { useState } from 'preact/hooks';
 import type { PrivacySettings, VoiceChoice } from './privacy-settings.ts';
 import { imageFileToDataUrl } from './privacy-settings.ts';
 import { useBuild } from './use-build.ts';
+import { AudioPlayer } from './video-view.tsx';
 
 /** What the rest of the page knows that the panel reports on. */
 export interface PrivacyFacts {
@@ -18,6 +20,8 @@ interface Props {
   facts: PrivacyFacts;
   /** Why an effect is not running (it failed to start), if so. */
   problem?: string | null;
+  /** What our microphone sends now (in the meeting): the person can listen to their disguised voice. */
+  ownVoice?: MediaStreamTrack | null;
 }
 
 const VOICE_LABELS: Record<VoiceChoice, string> = {
@@ -28,7 +32,8 @@ const VOICE_LABELS: Record<VoiceChoice, string> = {
 };
 
 /** Background and voice effects, then what the other participants (and the server) learn about us. */
-export function PrivacyPanel({ settings, onChange, facts, problem }: Props) {
+export function PrivacyPanel({ settings, onChange, facts, problem, ownVoice }: Props) {
+  const [listening, setListening] = useState(false);
   const pickImage = async (file: File | undefined) => {
     if (!file) return;
     onChange({ background: 'image', backgroundImage: await imageFileToDataUrl(file) });
@@ -82,6 +87,13 @@ export function PrivacyPanel({ settings, onChange, facts, problem }: Props) {
         Moves the formants of your voice and keeps its pitch and your words. It stops casual recognition, not someone who knows
         the method: disguise, not anonymity.
       </p>
+      {ownVoice && settings.voice !== 'off' && (
+        <label class="voice-choice">
+          <input type="checkbox" checked={listening} onChange={(e) => setListening(e.currentTarget.checked)} /> Listen to how I
+          sound (use headphones)
+          {listening && <AudioPlayer track={ownVoice} />}
+        </label>
+      )}
       {problem && (
         <p class="notice error" role="alert">
           {problem}

@@ -18,6 +18,8 @@ export function usePrivacyEffects(
 ) {
   /** What our camera sends now: our own tile shows this. */
   const [ownVideo, setOwnVideo] = useState(initialCamera);
+  /** What our microphone sends now (the disguised voice, when on). */
+  const [ownVoice, setOwnVoice] = useState<MediaStreamTrack | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const attached = useRef(false);
 
@@ -47,6 +49,7 @@ export function usePrivacyEffects(
   const attach = async (c: Conference) => {
     c.on('local-media', (source, track) => {
       if (source === 'camera') setOwnVideo(track);
+      else setOwnVoice(track);
     });
     c.on('effect-failed', (source, error) => report(source, error));
     await Promise.all([apply(c, 'camera'), apply(c, 'microphone')]);
@@ -62,5 +65,5 @@ export function usePrivacyEffects(
     if (c && attached.current) void apply(c, 'microphone');
   }, [settings.voice]);
 
-  return { ownVideo, problem, attach };
+  return { ownVideo, ownVoice, problem, attach };
 }
