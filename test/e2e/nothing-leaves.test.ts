@@ -49,6 +49,16 @@ describe('nothing leaves the origin, with every feature on', () => {
     for (const { page } of [ana, bo]) await page.locator('[data-e2ee="on"]').waitFor({ timeout: 20_000 });
     await expect.poll(() => ana.page.locator('.tile[data-self] .effects').textContent()).toContain('Background blurred');
 
+    // What Ana learns about what others learn about her.
+    await ana.page.getByRole('button', { name: 'More' }).click();
+    await ana.page.getByRole('menuitem', { name: 'Privacy…' }).click();
+    const fact = (name: string) => ana.page.locator(`.privacy-dialog [data-fact="${name}"]`).textContent();
+    expect(await fact('camera')).toBe('On, background blurred.');
+    expect(await fact('voice')).toBe('Disguised (medium).');
+    expect(await fact('ip')).toContain('the other participants do not');
+    await expect.poll(() => fact('e2ee')).toContain('End to end');
+    await ana.page.getByRole('button', { name: 'Close' }).click();
+
     // Chat: Bo's chat is closed, so a notice says who wrote, and not what (over the shoulder).
     const panel = ana.page.getByRole('complementary', { name: 'Chat' });
     await ana.page.getByRole('button', { name: /^Chat/ }).click();

@@ -8,6 +8,8 @@ export interface FrameSummary {
   colourShare: number;
   /** Mean absolute difference between horizontal neighbours: a blurred picture has less. */
   sharpness: number;
+  /** Mean red, green and blue. */
+  mean: [number, number, number];
 }
 
 /** Reads the current frame of the video in the tile of the participant named `name`. */
@@ -26,15 +28,20 @@ export function tileFrame(page: Page, name: string, colour: [number, number, num
       const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
       let near = 0;
       let gradient = 0;
+      const sum: [number, number, number] = [0, 0, 0];
       const at = (i: number) => data[i] as number;
       for (let i = 0; i < data.length; i += 4) {
         const close =
           Math.abs(at(i) - colour[0]) < 60 && Math.abs(at(i + 1) - colour[1]) < 60 && Math.abs(at(i + 2) - colour[2]) < 60;
         if (close) near++;
+        sum[0] += at(i);
+        sum[1] += at(i + 1);
+        sum[2] += at(i + 2);
         if ((i / 4) % canvas.width > 0) gradient += Math.abs(at(i) - at(i - 4)) + Math.abs(at(i + 1) - at(i - 3));
       }
       const pixels = data.length / 4;
-      return { width: canvas.width, height: canvas.height, colourShare: near / pixels, sharpness: gradient / pixels };
+      const mean = sum.map((v) => Math.round(v / pixels)) as [number, number, number];
+      return { width: canvas.width, height: canvas.height, colourShare: near / pixels, sharpness: gradient / pixels, mean };
     },
     { name, colour },
   );
