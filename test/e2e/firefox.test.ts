@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { framesDecoded, joinThroughUi, newPage, waitFor } from '../support/browser.ts';
 import { useServerAndBrowser } from '../support/environment.ts';
 import { framesDecodedIn, launchFirefox, machineAddress, trackPeerConnections } from '../support/firefox.ts';
+import { tileFrame } from '../support/video-frame.ts';
 
 async function joinInFirefox(page: FirefoxPage, url: string, name: string): Promise<void> {
   await page.goto(url);
@@ -150,5 +151,32 @@ describe('Firefox and Chromium in one meeting', () => {
         return frames;
       });
     await waitFor('Firefox decoding the shared screen', screenFrames, (n) => n > 10, 20_000);
+  });
+
+  it('Firefox sends its camera with a chosen background (the fallback without insertable streams)', async () => {
+    const url = `${env.server.url}/firefox-background-room`;
+    const { page: ana } = await newPage(env.browser, env.server.url);
+    await ana.goto(url);
+    const magentaJpeg = await ana.evaluate(() => {
+      const canvas = document.createElement('canvas');
+      [canvas.width, canvas.height] = [320, 180];
+      const ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
+      ctx.fillStyle = 'rgb(230, 20, 200)';
+      ctx.fillRect(0, 0, 320, 180);
+      return canvas.toDataURL('image/jpeg', 0.9);
+    });
+    await joinThroughUi(ana, url, 'Ana');
+    const fox = await firefox.newPage();
+    await fox.goto(url);
+    // The choice as the Privacy panel remembers it on this device.
+    await fox.evaluate((image) => {
+      localStorage.setItem('sotto.background', 'image');
+      localStorage.setItem('sotto.backgroundImage', image);
+    }, magentaJpeg);
+    await joinInFirefox(fox, url, 'Fox');
+    expect(await fox.evaluate(() => 'MediaStreamTrackProcessor' in window)).toBe(false);
+    await expect
+      .poll(async () => (await tileFrame(ana, 'Fox', [230, 20, 200]))?.colourShare ?? 0, { timeout: 30_000 })
+      .toBeGreaterThan(0.4);
   });
 });

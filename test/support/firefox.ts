@@ -28,7 +28,14 @@ export function launchFirefox(): Promise<Browser> {
       'media.autoplay.default': 0,
       // Screen sharing without a picker: Firefox's fake display source.
       'media.getdisplaymedia.enabled': true,
+      // WebGL on this GPU-less machine (Mesa's software renderer), as a desktop Firefox has it:
+      // the background effect's model needs it. Without these, headless Firefox has no WebGL.
+      'webgl.force-enabled': true,
+      'webgl.out-of-process': false,
+      'webgl.disable-fail-if-major-performance-caveat': true,
+      'gfx.blocklist.all': -1,
     },
+    env: { ...process.env, LIBGL_ALWAYS_SOFTWARE: '1', MOZ_WEBGL_FORCE_EGL: '1' },
   });
 }
 
