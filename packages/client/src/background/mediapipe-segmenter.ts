@@ -54,7 +54,7 @@ export async function loadSegmenter(assetsUrl: string): Promise<Segmenter> {
   await solution.initialize();
   const internals = (solution as unknown as SolutionInternals).h;
   if (internals && !internals.K && internals.m) internals.K = internals.m.getContext('webgl2') ?? internals.m.getContext('webgl');
-  return {
+  const segmenter: Segmenter = {
     async segment(image) {
       await solution.send({ image });
       const mask = latest;
@@ -64,4 +64,11 @@ export async function loadSegmenter(assetsUrl: string): Promise<Segmenter> {
     },
     close: () => void solution.close(),
   };
+  // One frame now: a browser without WebGL in workers fails here, so the effect reports it at
+  // once (and the camera goes off with a reason) instead of sending nothing without one. It also
+  // takes the first frame's set-up cost (seconds without a GPU) before any real frame waits.
+  const blank = await createImageBitmap(new ImageData(256, 144));
+  (await segmenter.segment(blank)).close();
+  blank.close();
+  return segmenter;
 }
