@@ -1,11 +1,12 @@
 import { defineConfig } from 'vite';
+import { externalApi } from './build/external-api-plugin.ts';
 import { integrity } from './build/integrity-plugin.ts';
 import { segmentationAssets } from './build/segmentation-assets-plugin.ts';
 
 export default defineConfig({
   root: import.meta.dirname,
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
-  plugins: [segmentationAssets(), integrity()],
+  plugins: [segmentationAssets(), externalApi(), integrity()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

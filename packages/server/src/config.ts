@@ -45,6 +45,11 @@ export const ServerConfig = v.object({
   maxRooms: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(1_000_000)),
   /** Page origins besides this server's own allowed to open a signaling socket (SDK apps elsewhere). */
   allowedOrigins: v.array(v.pipe(v.string(), v.url('allowed origins look like https://app.example.org'))),
+  /**
+   * Page origins that may embed the meeting in an iframe and drive it with the iframe API
+   * (docs/embedding.md); the CSP's `frame-ancestors` follows. Empty: this server's own pages only.
+   */
+  embedOrigins: v.array(v.pipe(v.string(), v.url('embed origins look like https://school.example.org'))),
   /** Whether a meeting may be started without end-to-end encryption (docs/e2ee.md). */
   allowUnencrypted: v.boolean(),
   /** The built web app to serve. */

@@ -53,10 +53,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     plain?.close();
     throw error;
   }
+  // As origins (scheme, host, port): what browsers compare in frame-ancestors and postMessage.
+  const embedOrigins = config.embedOrigins.map((url) => new URL(url).origin);
   const app = createHttpApp({
     webRoot: config.webRoot,
-    clientConfig: () => ({ allowUnencrypted: config.allowUnencrypted, p2p: config.p2p, turn: config.turn !== undefined }),
+    clientConfig: () => ({
+      allowUnencrypted: config.allowUnencrypted,
+      p2p: config.p2p,
+      turn: config.turn !== undefined,
+      embedOrigins,
+    }),
     hsts: config.tls === 'acme' || config.tls === 'files',
+    embedOrigins,
   });
   const http = certificates ? createHttpsServer(certificates.current(), app) : createServer(app);
   certificates?.onChange((pair) => (http as ReturnType<typeof createHttpsServer>).setSecureContext(pair));

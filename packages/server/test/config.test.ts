@@ -14,6 +14,7 @@ const VALID = {
   maxSocketsPerAddress: 64,
   maxRooms: 500,
   allowedOrigins: [],
+  embedOrigins: [],
   webRoot: '/srv/sotto/web',
   tls: 'off',
   acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',

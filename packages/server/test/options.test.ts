@@ -33,6 +33,7 @@ describe('defaultConfig', () => {
       maxSocketsPerAddress: 64,
       maxRooms: 500,
       allowedOrigins: [],
+      embedOrigins: [],
       webRoot: WEB_DIST,
       tls: 'off',
       acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',
@@ -86,6 +87,16 @@ describe('configFromArgs: admission', () => {
       allowedOrigins: ['https://a.example.org', 'https://b.example.org'],
     });
     expect(() => configFromArgs(['--allowed-origins', 'not a url'], {})).toThrow(/allowedOrigins/);
+  });
+
+  it('takes the embed allow-list from a flag or the environment', () => {
+    expect(
+      configFromArgs(['--embed-origins', 'https://school.example.org, https://clinic.example.org'], {}).config.embedOrigins,
+    ).toEqual(['https://school.example.org', 'https://clinic.example.org']);
+    expect(configFromArgs([], { SOTTO_EMBED_ORIGINS: 'https://school.example.org' }).config.embedOrigins).toEqual([
+      'https://school.example.org',
+    ]);
+    expect(() => configFromArgs(['--embed-origins', 'school'], {})).toThrow(/embedOrigins/);
   });
 });
 

@@ -1,6 +1,8 @@
 import type { LocalMedia } from '@sotto/client';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { Doctor } from './doctor.tsx';
+import { embed } from './embed/embed-channel.ts';
+import type { EmbedOptions } from './embed/embed-messages.ts';
 import { Home } from './home.tsx';
 import { Meeting } from './meeting.tsx';
 import type { P2pChoice } from './prejoin.tsx';
@@ -21,12 +23,14 @@ export function App() {
 function Meetings() {
   const room = roomFromPath(location.pathname);
   const [stage, setStage] = useState<Stage>({ name: 'prejoin' });
+  const embedded = useEmbedOptions();
   if (room === null) return <Home />;
   if (stage.name === 'prejoin') {
     return (
       <PreJoin
         room={room}
         passwordPrompt={stage.passwordPrompt}
+        embedded={embedded}
         onJoin={(displayName, media, e2ee, p2p, password) =>
           setStage({ name: 'meeting', displayName, media, e2ee, p2p, password })
         }
@@ -43,7 +47,10 @@ function Meetings() {
         p2p={stage.p2p}
         password={stage.password}
         onLeave={() => setStage({ name: 'left' })}
-        onNeedsPassword={(message) => setStage({ name: 'prejoin', passwordPrompt: message })}
+        onNeedsPassword={(message) => {
+          embed?.emit('passwordRequired');
+          setStage({ name: 'prejoin', passwordPrompt: message });
+        }}
       />
     );
   }
@@ -60,4 +67,13 @@ function Meetings() {
       </div>
     </main>
   );
+}
+
+/** The options of the page that embeds us (null until it says hello, or when not embedded). */
+function useEmbedOptions(): EmbedOptions | null {
+  const [options, setOptions] = useState<EmbedOptions | null>(null);
+  useEffect(() => {
+    embed?.options.then(setOptions);
+  }, []);
+  return options;
 }

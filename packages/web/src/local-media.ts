@@ -1,6 +1,7 @@
 import type { Conference, LocalMedia } from '@sotto/client';
 import { openLocalMedia, openScreen } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { deviceStorage } from './device-storage.ts';
 import { explain } from './media-error.ts';
 import { detectSpeaking } from './speaking-detector.ts';
 
@@ -24,7 +25,7 @@ export function useLocalMedia(
   const [screen, setScreen] = useState<MediaStreamTrack | null>(null);
   const current = useRef({ microphone, camera, screen });
   current.current = { microphone, camera, screen };
-  const [speakingHint, setSpeakingHintState] = useState(() => localStorage.getItem(HINT_KEY) !== 'off');
+  const [speakingHint, setSpeakingHintState] = useState(() => deviceStorage.get(HINT_KEY) !== 'off');
   /** The muted microphone kept open for the hint, and the detector listening to it. */
   const mutedMic = useRef<{ track: MediaStreamTrack; stop: () => void } | null>(null);
 
@@ -44,7 +45,7 @@ export function useLocalMedia(
     return h && h.track.readyState === 'live' ? h.track : null;
   };
   const setSpeakingHint = (on: boolean) => {
-    localStorage.setItem(HINT_KEY, on ? 'on' : 'off');
+    deviceStorage.set(HINT_KEY, on ? 'on' : 'off');
     setSpeakingHintState(on);
     if (!on) unhold()?.stop();
   };

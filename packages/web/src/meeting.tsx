@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { BadgeButton } from './badge-button.tsx';
 import { ChatPanel, useChat } from './chat-panel.tsx';
 import { AudioOutput, DevicesDialog } from './devices-dialog.tsx';
+import { useEmbedBridge } from './embed/use-embed-bridge.ts';
 import { EncryptionStatus, keyStanding } from './encryption-status.tsx';
 import { useLocalMedia } from './local-media.ts';
 import { explain } from './media-error.ts';
@@ -156,6 +157,26 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
     };
   }, []);
 
+  const hangup = () => {
+    conference.current?.leave();
+    onLeave();
+  };
+  useEmbedBridge(
+    () => conference.current,
+    {
+      toggleAudio: () => void local.toggle('audio'),
+      toggleVideo: () => void local.toggle('video'),
+      toggleShareScreen: () => void local.toggleScreen(),
+      hangup,
+      toggleTileView: () => setLayout((l) => (l === 'grid' ? 'speaker' : 'grid')),
+      toggleRaiseHand: () => void toggleHand(),
+      pinParticipant: (id) => togglePin(id ?? pinned ?? ''),
+      toggleChat: () => chat.setOpen(!chat.open),
+      setBlurredBackground: (on) => setPrivacy({ background: on ? 'blur' : 'none' }),
+    },
+    { room, displayName, microphone: !!microphone, camera: !!camera, screen: !!local.screen },
+  );
+
   // One stable callback per participant, so tiles do not re-subscribe their observers on render.
   const sizeReporters = useRef(new Map<string, (w: number, h: number) => void>());
   const sizeReporter = (id: string, source: 'camera' | 'screen' = 'camera') => {
@@ -234,7 +255,6 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
       </main>
     );
   }
-  // Speaker view: the pinned person, else the dominant speaker (not ourselves), else the first.
   // Speaker view: the pinned person, else a shared screen, else the dominant speaker (not ourselves), else the first.
   const screenKey = newestScreen ? `${newestScreen}:screen` : null;
   const focusId =
@@ -454,14 +474,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
             onDevices={() => setDevicesOpen(true)}
             onPrivacy={() => setPrivacyOpen(true)}
           />
-          <button
-            type="button"
-            class="danger"
-            onClick={() => {
-              conference.current?.leave();
-              onLeave();
-            }}
-          >
+          <button type="button" class="danger" onClick={hangup}>
             Leave
           </button>
         </footer>

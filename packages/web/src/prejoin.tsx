@@ -1,6 +1,8 @@
 import type { DeviceLists, LocalMedia } from '@sotto/client';
 import { listDevices, openLocalMedia } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { deviceStorage } from './device-storage.ts';
+import type { EmbedOptions } from './embed/embed-messages.ts';
 import { explain } from './media-error.ts';
 import { e2eePlan, ipAddressPlan } from './privacy-facts.ts';
 import { PrivacyPanel } from './privacy-panel.tsx';
@@ -21,6 +23,8 @@ interface Props {
   room: string;
   /** The meeting needs a password (or the last one was wrong): why, shown above its field. */
   passwordPrompt?: string | undefined;
+  /** The options of the page that embeds this meeting (iframe API), once it said hello. */
+  embedded?: EmbedOptions | null;
   /**
    * `e2ee` false: start the meeting without end-to-end encryption (if the server allows it).
    * `p2p`: how far we allow media to go peer to peer when two are in the meeting.
@@ -63,7 +67,7 @@ function useServerChoices(): ServerChoices {
 }
 
 /** Camera preview, mic and camera toggles, device pickers, a name, and Join. */
-export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
+export function PreJoin({ room, passwordPrompt, onJoin, embedded = null }: Props) {
   const [password, setPassword] = useState('');
   const [micOn, setMicOn] = useState(true);
   const [camOn, setCamOn] = useState(true);
@@ -74,7 +78,7 @@ export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
   const [error, setError] = useState<string | null>(null);
   /** False while devices are opening: joining then would join without them. */
   const [ready, setReady] = useState(false);
-  const [name, setName] = useState(() => localStorage.getItem(NAME_KEY) ?? '');
+  const [name, setName] = useState(() => deviceStorage.get(NAME_KEY) ?? '');
   const server = useServerChoices();
   const unencryptedAllowed = server.allowUnencrypted;
   const [e2ee, setE2ee] = useState(true);
@@ -122,14 +126,34 @@ export function PreJoin({ room, passwordPrompt, onJoin }: Props) {
     [media],
   );
 
-  const join = (e: Event) => {
-    e.preventDefault();
+  const join = (e?: Event) => {
+    e?.preventDefault();
     const trimmed = name.trim();
-    if (!trimmed || !ready) return;
-    localStorage.setItem(NAME_KEY, trimmed);
+    if (!trimmed || !ready || handedOver.current) return;
+    deviceStorage.set(NAME_KEY, trimmed);
     handedOver.current = true;
-    onJoin(trimmed, current.current, e2ee || !unencryptedAllowed, p2p ?? defaultP2p(server), password || undefined);
+    // Only what is switched on goes along (a track still open from before a toggle is closed).
+    const { microphone, camera } = current.current;
+    if (!micOn) microphone?.stop();
+    if (!camOn) camera?.stop();
+    const chosen = { microphone: micOn ? microphone : null, camera: camOn ? camera : null };
+    onJoin(trimmed, chosen, e2ee || !unencryptedAllowed, p2p ?? defaultP2p(server), password || undefined);
   };
+
+  // The embedding page's options (the iframe API): the name, devices off, no peer to peer, and
+  // joining without this screen. Applied first, joined on a later render, with them in effect.
+  const [embedApplied, setEmbedApplied] = useState(false);
+  useEffect(() => {
+    if (!embedded) return;
+    if (embedded.displayName) setName(embedded.displayName);
+    if (embedded.startWithAudioMuted) setMicOn(false);
+    if (embedded.startWithVideoMuted) setCamOn(false);
+    if (embedded.p2p === false) setP2p('off');
+    setEmbedApplied(true);
+  }, [embedded]);
+  useEffect(() => {
+    if (embedApplied && embedded?.prejoinPageEnabled === false && !passwordPrompt) join();
+  }, [embedApplied, ready, name]);
 
   return (
     <main class="prejoin">

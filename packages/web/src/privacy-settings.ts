@@ -1,6 +1,7 @@
 import type { TrackProcessor, VoiceDisguisePreset } from '@sotto/client';
 import { backgroundEffect, voiceDisguise } from '@sotto/client';
 import { useState } from 'preact/hooks';
+import { deviceStorage } from './device-storage.ts';
 
 export type BackgroundChoice = 'none' | 'blur' | 'image';
 export type VoiceChoice = 'off' | VoiceDisguisePreset;
@@ -18,9 +19,9 @@ const BACKGROUNDS: readonly BackgroundChoice[] = ['none', 'blur', 'image'];
 const VOICES: readonly VoiceChoice[] = ['off', 'light', 'medium', 'strong'];
 
 function load(): PrivacySettings {
-  const background = localStorage.getItem(KEYS.background) as BackgroundChoice | null;
-  const voice = localStorage.getItem(KEYS.voice) as VoiceChoice | null;
-  const backgroundImage = localStorage.getItem(KEYS.backgroundImage);
+  const background = deviceStorage.get(KEYS.background) as BackgroundChoice | null;
+  const voice = deviceStorage.get(KEYS.voice) as VoiceChoice | null;
+  const backgroundImage = deviceStorage.get(KEYS.backgroundImage);
   return {
     background:
       background && BACKGROUNDS.includes(background) && (background !== 'image' || backgroundImage) ? background : 'none',
@@ -34,14 +35,9 @@ export function usePrivacySettings(): [PrivacySettings, (change: Partial<Privacy
   const [settings, setSettings] = useState(load);
   const change = (update: Partial<PrivacySettings>) => {
     const next = { ...settings, ...update };
-    try {
-      localStorage.setItem(KEYS.background, next.background);
-      localStorage.setItem(KEYS.voice, next.voice);
-      if (next.backgroundImage) localStorage.setItem(KEYS.backgroundImage, next.backgroundImage);
-      else localStorage.removeItem(KEYS.backgroundImage);
-    } catch {
-      // Storage full (a large image): the choice holds for this page only.
-    }
+    deviceStorage.set(KEYS.background, next.background);
+    deviceStorage.set(KEYS.voice, next.voice);
+    deviceStorage.set(KEYS.backgroundImage, next.backgroundImage);
     setSettings(next);
   };
   return [settings, change];

@@ -37,6 +37,7 @@ export function defaultConfig(): ServerConfig {
     maxSocketsPerAddress: 64,
     maxRooms: 500,
     allowedOrigins: [],
+    embedOrigins: [],
     allowUnencrypted: false,
     webRoot: WEB_ROOT,
   };
@@ -98,6 +99,11 @@ Options:
                     comma-separated page origins besides this server's own that
                     may open a signaling socket, e.g. https://app.example.org
                     (env SOTTO_ALLOWED_ORIGINS; default: none)
+  --embed-origins LIST
+                    comma-separated page origins that may embed meetings in an
+                    iframe and drive them (external_api.js), e.g.
+                    https://school.example.org (env SOTTO_EMBED_ORIGINS;
+                    default: none, only this server's own pages)
   --max-sockets N   signaling sockets at once (env SOTTO_MAX_SOCKETS, default 2000)
   --max-sockets-per-address N
                     from one address; behind a reverse proxy that is the proxy
@@ -156,10 +162,7 @@ function turnFrom(values: Record<string, string | boolean | undefined>, sources:
   if (urls === undefined && secret === undefined) return undefined;
   if (urls === undefined || secret === undefined) throw new Error('TURN needs both --turn-urls and --turn-secret');
   return {
-    urls: urls
-      .split(',')
-      .map((u) => u.trim())
-      .filter(Boolean),
+    urls: list(urls),
     secret,
     ttlSeconds:
       wholeNumber(pick('turn-ttl', values['turn-ttl'] as string | undefined, 'SOTTO_TURN_TTL', sources)) ??
@@ -194,6 +197,7 @@ export function configFromArgs(
       'turn-secret': { type: 'string' },
       'turn-ttl': { type: 'string' },
       'allowed-origins': { type: 'string' },
+      'embed-origins': { type: 'string' },
       'max-sockets': { type: 'string' },
       'max-sockets-per-address': { type: 'string' },
       'max-rooms': { type: 'string' },
@@ -242,10 +246,16 @@ export function configFromArgs(
     maxSockets: number('max-sockets', 'SOTTO_MAX_SOCKETS') ?? defaults.maxSockets,
     maxSocketsPerAddress: number('max-sockets-per-address', 'SOTTO_MAX_SOCKETS_PER_ADDRESS') ?? defaults.maxSocketsPerAddress,
     maxRooms: number('max-rooms', 'SOTTO_MAX_ROOMS') ?? defaults.maxRooms,
-    allowedOrigins: (text('allowed-origins', 'SOTTO_ALLOWED_ORIGINS')?.value ?? '')
-      .split(',')
-      .map((o) => o.trim())
-      .filter(Boolean),
+    allowedOrigins: list(text('allowed-origins', 'SOTTO_ALLOWED_ORIGINS')?.value),
+    embedOrigins: list(text('embed-origins', 'SOTTO_EMBED_ORIGINS')?.value),
   });
   return { config, help: values.help === true, printConfig: values['print-config'] === true, file };
+}
+
+/** A comma-separated list (or a config file's array, joined) as its trimmed, non-empty items. */
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }

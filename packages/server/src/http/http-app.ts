@@ -12,6 +12,8 @@ export interface HttpAppOptions {
   clientConfig: () => Record<string, unknown>;
   /** Served over HTTPS with a CA-issued certificate: browsers are told to use HTTPS only. */
   hsts: boolean;
+  /** Origins allowed to frame the app (as origins: scheme, host and port). */
+  embedOrigins: readonly string[];
 }
 
 /** The HTTP side: the web app (every room URL is the app), /health, /config.json, nothing else. */
@@ -27,7 +29,7 @@ export function createHttpApp(options: HttpAppOptions): (req: IncomingMessage, r
 }
 
 async function handle(req: IncomingMessage, res: ServerResponse, options: HttpAppOptions): Promise<void> {
-  setSecurityHeaders(res, { hsts: options.hsts });
+  setSecurityHeaders(res, options);
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     res.statusCode = 405;
     res.end();

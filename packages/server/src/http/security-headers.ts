@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
  * Headers on every response. The CSP is the enforcement of "no request leaves the origin": the
  * page can only load and connect to this server (`'self'` covers its ws:/wss: endpoint).
  */
-export function setSecurityHeaders(res: ServerResponse, options: { hsts: boolean }): void {
+export function setSecurityHeaders(res: ServerResponse, options: { hsts: boolean; embedOrigins: readonly string[] }): void {
   // HSTS only with a CA's certificate: with a self-signed one it would make the browser's
   // "accept this certificate" choice impossible for a year.
   if (options.hsts) res.setHeader('Strict-Transport-Security', 'max-age=31536000');
@@ -20,7 +20,8 @@ export function setSecurityHeaders(res: ServerResponse, options: { hsts: boolean
       "worker-src 'self' blob:",
       "object-src 'none'",
       "base-uri 'none'",
-      "frame-ancestors 'self'",
+      // Who may put the meeting in an iframe: this server, and the embed allow-list (docs/embedding.md).
+      ["frame-ancestors 'self'", ...options.embedOrigins].join(' '),
       "form-action 'self'",
     ].join('; '),
   );
