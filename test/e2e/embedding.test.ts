@@ -1,3 +1,4 @@
+import { SignJWT } from 'jose';
 import type { Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinThroughUi, newPage } from '../support/browser.ts';
@@ -111,5 +112,35 @@ describe('the iframe API, from a page on another origin', () => {
     expect(await events(page)).toEqual([]);
     const response = await fetch(`${sottoUrl}/embedded-room-2`);
     expect(response.headers.get('content-security-policy')).toContain(`frame-ancestors 'self' http://127.0.0.1:${ALLOWED_PORT}`);
+  });
+});
+
+describe('the iframe API with room tokens', () => {
+  const SECRET = 'an embedding test secret, long enough for HS256';
+  let host: EmbedHost;
+  let sottoUrl = '';
+  const env = useServerAndBrowser({ embedOrigins: [`http://127.0.0.1:${ALLOWED_PORT + 1}`], auth: 'all', jwtSecret: SECRET });
+  beforeAll(async () => {
+    sottoUrl = env.server.url;
+    host = await startEmbedHost(ALLOWED_PORT + 1, () => sottoUrl);
+  });
+  afterAll(() => host?.close());
+
+  it('the jwt option reaches the meeting by message, never in a URL, and makes its holder a moderator', async () => {
+    const jwt = await new SignJWT({ room: 'tokened-room', context: { user: { name: 'Ms Rivera', moderator: true } } })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('sotto')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+    const { page } = await newPage(env.browser, env.server.url);
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    page.on('websocket', (ws) => urls.push(ws.url()));
+    await page.goto(`${host.origin}/?room=tokened-room&name=Typed&jwt=${jwt}`);
+    await expect.poll(() => named(page, 'videoConferenceJoined'), { timeout: 20_000 }).toHaveLength(1);
+    expect((await named(page, 'participantRoleChanged')).at(-1)?.data.role).toBe('moderator');
+    expect(
+      urls.filter((u) => u.startsWith(sottoUrl.replace(/^http/, 'ws')) || u.startsWith(sottoUrl)).filter((u) => u.includes(jwt)),
+    ).toEqual([]);
   });
 });

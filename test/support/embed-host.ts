@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 
 /**
  * A page on another origin that embeds a Sotto meeting with the iframe API, as a school's or a
- * clinic's site would: `/?room=R&name=N` loads `<sotto>/external_api.js`, makes the API with the
+ * clinic's site would: `/?room=R&name=N[&jwt=T]` loads `<sotto>/external_api.js`, makes the API with the
  * pre-join screen off, and logs every event in `window.events`. `/intruder` is a page that, framed
  * beside the meeting, tries to drive it.
  */
@@ -32,7 +32,7 @@ const EVENTS = [
   'passwordRequired',
 ];
 
-function hostPage(sotto: string, room: string, name: string, intruder: string | null): string {
+function hostPage(sotto: string, room: string, name: string, jwt: string | null, intruder: string | null): string {
   return `<!doctype html><html><head><title>Embedding page</title>
 <script src="${sotto}/external_api.js"></script></head><body>
 <div id="meeting" style="width: 900px; height: 560px"></div>
@@ -42,6 +42,7 @@ function hostPage(sotto: string, room: string, name: string, intruder: string | 
     roomName: ${JSON.stringify(room)},
     parentNode: document.getElementById('meeting'),
     userInfo: { displayName: ${JSON.stringify(name)} },
+    ${jwt ? `jwt: ${JSON.stringify(jwt)},` : ''}
     configOverwrite: { prejoinPageEnabled: false },
   });
   window.api = api;
@@ -68,9 +69,12 @@ export async function startEmbedHost(port: number, sotto: () => string, intruder
     const url = new URL(req.url ?? '/', 'http://host');
     res.setHeader('Content-Type', 'text/html; charset=utf-8');
     if (url.pathname === '/intruder') return res.end(INTRUDER);
-    res.end(
-      hostPage(sotto(), url.searchParams.get('room') ?? 'embedded-room', url.searchParams.get('name') ?? 'Guest', intruder),
-    );
+    const [room, name, jwt] = [
+      url.searchParams.get('room') ?? 'embedded-room',
+      url.searchParams.get('name') ?? 'Guest',
+      url.searchParams.get('jwt'),
+    ];
+    res.end(hostPage(sotto(), room, name, jwt, intruder));
   });
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {

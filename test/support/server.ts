@@ -4,7 +4,7 @@ import { defaultConfig, startServer } from '@sotto/server';
 
 // Below the kernel's ephemeral range (32768+), so no outgoing socket can hold the port. Every test
 // port stays below it: media ports 20000-29999 here; each file that needs fixed ports has its own
-// range in 11000-18999 (acme 11xxx, tls-modes 12xxx, doctor 13xxx, udp-blocked 14xxx, the Debian
+// range in 11000-19999 (acme 11xxx, tls-modes 12xxx, doctor 13xxx, udp-blocked 14xxx, the Debian
 // package 15xxx, reverse proxies 16xxx, p2p relay 17xxx, metrics 18xxx, embedding pages 19xxx) or
 // 30000-32767 (cli).
 let nextMediaPort = 20000 + Math.floor(Math.random() * 9000);

@@ -27,6 +27,11 @@ export interface ConferenceOptions {
   p2p?: P2pMode;
   /** The meeting's password, when it has one (`join()` rejects with `password-required` otherwise). */
   password?: string;
+  /**
+   * A room token (JWT) from the organisation that runs the server (docs/auth.md): needed where
+   * the server asks for one (`token-required`), and it can make us a moderator.
+   */
+  token?: string;
 }
 
 export interface JoinOptions {

@@ -184,8 +184,8 @@ export class Conference extends Emitter<ConferenceEvents> {
 
   /** Joins the meeting over `link` and starts our media: the first join, and every fresh rejoin. */
   async #enterMeeting(link: SignalingLink): Promise<void> {
-    const { room, displayName: name, password, e2ee, p2p = 'off' } = this.options;
-    const request = { type: 'join', room, name, p2p, password, e2ee: e2ee === false ? false : undefined } as const;
+    const { room, displayName: name, password, token, e2ee, p2p = 'off' } = this.options;
+    const request = { type: 'join', room, name, p2p, password, token, e2ee: e2ee === false ? false : undefined } as const;
     const result = await requestJoin(link, request, () => this.#setState('lobby'), this.#joinAbort.signal);
     if (this.#signaling !== link) throw LEFT_DURING_JOIN;
     link.resumeToken = result.resumeToken;

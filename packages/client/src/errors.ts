@@ -11,6 +11,10 @@ export type ConferenceErrorCode =
   | 'protocol-version'
   | 'rejected'
   | 'media-failed'
+  /** The server needs a room token to join (or start) this meeting. */
+  | 'token-required'
+  /** The room token was refused (expired, not yet valid, for another meeting…): the message says why. */
+  | 'token-invalid'
   /** The meeting is end-to-end encrypted and this browser cannot encrypt media. */
   | 'e2ee-unsupported'
   /** A meeting without E2EE was asked for, and the server only hosts encrypted meetings. */
@@ -55,6 +59,7 @@ export function toConferenceError(error: unknown): ConferenceError {
     if (error.code === 'room-full') return new ConferenceError('room-full', error.message);
     if (error.code === 'protocol-version') return new ConferenceError('protocol-version', error.message);
     if (error.code === 'e2ee-required') return new ConferenceError('e2ee-required', error.message);
+    if (error.code === 'token-required' || error.code === 'token-invalid') return new ConferenceError(error.code, error.message);
     if (error.code === 'password-required' || error.code === 'wrong-password' || error.code === 'room-locked')
       return new ConferenceError(error.code, error.message);
     return new ConferenceError('rejected', error.message);

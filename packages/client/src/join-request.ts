@@ -51,6 +51,7 @@ async function joinThroughLobby(
     room: request.room,
     name: request.name,
     ...(request.password === undefined ? {} : { password: request.password }),
+    ...(request.token === undefined ? {} : { token: request.token }),
   });
   onWaiting();
   const { admitted, ticket } = await answer;

@@ -28,6 +28,8 @@ export const Join = v.object({
   password: v.optional(Password),
   /** A lobby admission (`knock-answer`), when the meeting has a lobby. */
   ticket: v.optional(Ticket),
+  /** A room token (JWT, docs/auth.md), when the server asks for one or it grants the moderator role. */
+  token: v.optional(v.pipe(v.string(), v.maxLength(8192))),
 });
 
 export const Leave = v.object({ type: v.literal('leave'), id: RequestId });

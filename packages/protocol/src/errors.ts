@@ -26,6 +26,10 @@ export const ERROR_CODES = [
   'wrong-password',
   /** The meeting has a lobby: `knock` and wait for a moderator. */
   'in-lobby',
+  /** This server needs a room token to join (or to start) this meeting (docs/auth.md). */
+  'token-required',
+  /** The token given was refused: expired, not yet valid, another audience or meeting, a bad signature. */
+  'token-invalid',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

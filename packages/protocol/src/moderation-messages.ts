@@ -48,6 +48,8 @@ export const Knock = v.object({
   room: RoomName,
   name: DisplayName,
   password: v.optional(Password),
+  /** A room token, where the server needs one from everyone (docs/auth.md). */
+  token: v.optional(v.pipe(v.string(), v.maxLength(8192))),
 });
 
 /** A lobby admission, good for one `join` (its `ticket`). */

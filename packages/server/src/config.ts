@@ -50,6 +50,20 @@ export const ServerConfig = v.object({
    * (docs/embedding.md); the CSP's `frame-ancestors` follows. Empty: this server's own pages only.
    */
   embedOrigins: v.array(v.pipe(v.string(), v.url('embed origins look like https://school.example.org'))),
+  /**
+   * Room tokens (docs/auth.md): `open` = anyone may start and join (a token still gives the
+   * moderator role); `create` = a token is needed to start a meeting, guests join running ones;
+   * `all` = a token for everyone.
+   */
+  auth: v.picklist(['open', 'create', 'all'], 'auth must be open, create or all'),
+  /** HS256 secret tokens are signed with. */
+  jwtSecret: v.optional(v.pipe(v.string(), v.minLength(32, 'the token secret must be at least 32 characters'))),
+  /** A JWKS file with the public keys tokens are signed with (RS256, ES256). */
+  jwtJwks: v.optional(v.pipe(v.string(), v.minLength(1))),
+  /** The `aud` every token must carry. */
+  jwtAudience: v.pipe(v.string(), v.minLength(1)),
+  /** The `iss` every token must carry; unset = any. */
+  jwtIssuer: v.optional(v.pipe(v.string(), v.minLength(1))),
   /** Whether a meeting may be started without end-to-end encryption (docs/e2ee.md). */
   allowUnencrypted: v.boolean(),
   /** The built web app to serve. */
@@ -86,7 +100,10 @@ export function validateConfig(input: Record<string, unknown>): ServerConfig {
     if (result.output.p2p === 'relay' && !result.output.turn) {
       throw new ConfigError('invalid p2p: relay needs a TURN server (--turn-urls and --turn-secret)');
     }
-    const { tls, domain, tlsCert, tlsKey } = result.output;
+    const { tls, domain, tlsCert, tlsKey, auth, jwtSecret, jwtJwks } = result.output;
+    if (auth !== 'open' && !jwtSecret && !jwtJwks) {
+      throw new ConfigError(`invalid auth: ${auth} needs a token secret (--jwt-secret) or keys (--jwt-jwks)`);
+    }
     if (tls === 'acme' && !domain) throw new ConfigError('invalid domain: tls acme needs the DNS name (--domain)');
     if (tls === 'files' && !(tlsCert && tlsKey)) {
       throw new ConfigError('invalid tls-cert: tls files needs the certificate and key (--tls-cert and --tls-key)');

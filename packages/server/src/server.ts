@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { createServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { RoomTokens } from './auth/room-tokens.ts';
 import { ConferenceService } from './conference/conference-service.ts';
 import type { ServerConfig } from './config.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -39,6 +40,13 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     p2p: config.p2p,
     turn: config.turn,
     routing: { lastN: config.lastN, audioLastN: config.audioLastN },
+    tokens: new RoomTokens({
+      mode: config.auth,
+      secret: config.jwtSecret,
+      jwksFile: config.jwtJwks,
+      audience: config.jwtAudience,
+      issuer: config.jwtIssuer,
+    }),
   });
   const challenges: AcmeChallenges = new Map();
   // The plain-HTTP side comes first: an ACME CA checks it before the first certificate exists.
@@ -62,6 +70,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       p2p: config.p2p,
       turn: config.turn !== undefined,
       embedOrigins,
+      auth: config.auth,
     }),
     hsts: config.tls === 'acme' || config.tls === 'files',
     embedOrigins,

@@ -15,6 +15,8 @@ const VALID = {
   maxRooms: 500,
   allowedOrigins: [],
   embedOrigins: [],
+  auth: 'open',
+  jwtAudience: 'sotto',
   webRoot: '/srv/sotto/web',
   tls: 'off',
   acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',

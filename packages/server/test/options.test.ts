@@ -34,6 +34,8 @@ describe('defaultConfig', () => {
       maxRooms: 500,
       allowedOrigins: [],
       embedOrigins: [],
+      auth: 'open',
+      jwtAudience: 'sotto',
       webRoot: WEB_DIST,
       tls: 'off',
       acmeDirectory: 'https://acme-v02.api.letsencrypt.org/directory',

@@ -11,7 +11,15 @@ import { roomFromPath } from './room-name.ts';
 
 type Stage =
   | { name: 'prejoin'; passwordPrompt?: string }
-  | { name: 'meeting'; displayName: string; media: LocalMedia; e2ee: boolean; p2p: P2pChoice; password?: string | undefined }
+  | {
+      name: 'meeting';
+      displayName: string;
+      media: LocalMedia;
+      e2ee: boolean;
+      p2p: P2pChoice;
+      password?: string | undefined;
+      token?: string | undefined;
+    }
   | { name: 'left' };
 
 export function App() {
@@ -31,8 +39,8 @@ function Meetings() {
         room={room}
         passwordPrompt={stage.passwordPrompt}
         embedded={embedded}
-        onJoin={(displayName, media, e2ee, p2p, password) =>
-          setStage({ name: 'meeting', displayName, media, e2ee, p2p, password })
+        onJoin={(displayName, media, e2ee, p2p, password, token) =>
+          setStage({ name: 'meeting', displayName, media, e2ee, p2p, password, token: embedded?.jwt ?? token })
         }
       />
     );
@@ -46,6 +54,7 @@ function Meetings() {
         e2ee={stage.e2ee}
         p2p={stage.p2p}
         password={stage.password}
+        token={stage.token}
         onLeave={() => setStage({ name: 'left' })}
         onNeedsPassword={(message) => {
           embed?.emit('passwordRequired');

@@ -24,6 +24,10 @@ export function explain(error: unknown): string {
       return 'This server only hosts end-to-end encrypted meetings.';
     case 'e2ee-downgrade':
       return error.message;
+    case 'token-required':
+      return 'This server lets in only people with a room token from its organisation. Ask them for a link, or for a token.';
+    case 'token-invalid':
+      return `Your room token was refused: ${error.message.replace(/^the token was refused: /, '')}.`;
     case 'password-required':
       return 'This meeting has a password. Enter it to join.';
     case 'wrong-password':

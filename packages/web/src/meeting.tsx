@@ -32,6 +32,8 @@ interface Props {
   p2p: 'off' | 'relay' | 'direct';
   /** The meeting's password, when the person gave one. */
   password?: string | undefined;
+  /** A room token (from the embedding page, or typed in), when there is one. */
+  token?: string | undefined;
   onLeave: () => void;
   /** The meeting needs a password, or the one given was wrong: ask for it (`message` says which). */
   onNeedsPassword: (message: string) => void;
@@ -48,7 +50,7 @@ type Status =
   | { kind: 'failed'; message: string };
 
 /** The meeting: a tile per person, our own preview, and the toolbar. */
-export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, password, onLeave, onNeedsPassword }: Props) {
+export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, password, token, onLeave, onNeedsPassword }: Props) {
   const conference = useRef<Conference | null>(null);
   const [status, setStatus] = useState<Status>({ kind: 'joining' });
   const [participants, setParticipants] = useState<RemoteParticipant[]>([]);
@@ -97,7 +99,14 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
   const controls = useMeetingControls(notices.show, nameOf, local.switchedOff);
 
   useEffect(() => {
-    const c = new Conference({ room, displayName, e2ee: wantE2ee, p2p, ...(password ? { password } : {}) });
+    const c = new Conference({
+      room,
+      displayName,
+      e2ee: wantE2ee,
+      p2p,
+      ...(password ? { password } : {}),
+      ...(token ? { token } : {}),
+    });
     conference.current = c;
     (window as unknown as { sottoConference?: Conference }).sottoConference = c;
     const refresh = () => setParticipants([...c.participants.values()]);

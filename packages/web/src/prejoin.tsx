@@ -29,7 +29,7 @@ interface Props {
    * `e2ee` false: start the meeting without end-to-end encryption (if the server allows it).
    * `p2p`: how far we allow media to go peer to peer when two are in the meeting.
    */
-  onJoin: (displayName: string, media: LocalMedia, e2ee: boolean, p2p: P2pChoice, password?: string) => void;
+  onJoin: (displayName: string, media: LocalMedia, e2ee: boolean, p2p: P2pChoice, password?: string, token?: string) => void;
 }
 
 interface ServerChoices {
@@ -37,6 +37,8 @@ interface ServerChoices {
   p2p: P2pChoice;
   /** A TURN server is configured: `relay` is possible. */
   turn: boolean;
+  /** Who may start and join meetings without a room token (docs/auth.md). */
+  auth: 'open' | 'create' | 'all';
 }
 
 /**
@@ -50,15 +52,16 @@ function defaultP2p(server: ServerChoices): P2pChoice {
 
 /** What this server lets people choose (it says so in /config.json). */
 function useServerChoices(): ServerChoices {
-  const [choices, setChoices] = useState<ServerChoices>({ allowUnencrypted: false, p2p: 'off', turn: false });
+  const [choices, setChoices] = useState<ServerChoices>({ allowUnencrypted: false, p2p: 'off', turn: false, auth: 'open' });
   useEffect(() => {
     fetch('/config.json')
       .then((r) => r.json())
-      .then((config: { allowUnencrypted?: unknown; p2p?: unknown; turn?: unknown }) =>
+      .then((config: { allowUnencrypted?: unknown; p2p?: unknown; turn?: unknown; auth?: unknown }) =>
         setChoices({
           allowUnencrypted: config.allowUnencrypted === true,
           p2p: P2P_CHOICES.some(([m]) => m === config.p2p) ? (config.p2p as P2pChoice) : 'off',
           turn: config.turn === true,
+          auth: config.auth === 'create' || config.auth === 'all' ? config.auth : 'open',
         }),
       )
       .catch(() => {});
@@ -69,6 +72,7 @@ function useServerChoices(): ServerChoices {
 /** Camera preview, mic and camera toggles, device pickers, a name, and Join. */
 export function PreJoin({ room, passwordPrompt, onJoin, embedded = null }: Props) {
   const [password, setPassword] = useState('');
+  const [token, setToken] = useState('');
   const [micOn, setMicOn] = useState(true);
   const [camOn, setCamOn] = useState(true);
   const [micId, setMicId] = useState<string | undefined>();
@@ -137,7 +141,14 @@ export function PreJoin({ room, passwordPrompt, onJoin, embedded = null }: Props
     if (!micOn) microphone?.stop();
     if (!camOn) camera?.stop();
     const chosen = { microphone: micOn ? microphone : null, camera: camOn ? camera : null };
-    onJoin(trimmed, chosen, e2ee || !unencryptedAllowed, p2p ?? defaultP2p(server), password || undefined);
+    onJoin(
+      trimmed,
+      chosen,
+      e2ee || !unencryptedAllowed,
+      p2p ?? defaultP2p(server),
+      password || undefined,
+      token.trim() || undefined,
+    );
   };
 
   // The embedding page's options (the iframe API): the name, devices off, no peer to peer, and
@@ -209,6 +220,18 @@ export function PreJoin({ room, passwordPrompt, onJoin, embedded = null }: Props
           Your name
           <input value={name} maxLength={64} required onInput={(e) => setName(e.currentTarget.value)} autoComplete="nickname" />
         </label>
+        {server.auth !== 'open' && !embedded?.jwt && (
+          <label class="name">
+            Room token{server.auth === 'create' ? ' (needed to start a meeting)' : ''}
+            <input
+              type="password"
+              value={token}
+              maxLength={8192}
+              autoComplete="off"
+              onInput={(e) => setToken(e.currentTarget.value)}
+            />
+          </label>
+        )}
         {passwordPrompt && (
           <label class="name">
             <span role="alert">{passwordPrompt}</span>

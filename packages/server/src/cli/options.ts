@@ -38,6 +38,8 @@ export function defaultConfig(): ServerConfig {
     maxRooms: 500,
     allowedOrigins: [],
     embedOrigins: [],
+    auth: 'open',
+    jwtAudience: 'sotto',
     allowUnencrypted: false,
     webRoot: WEB_ROOT,
   };
@@ -104,6 +106,14 @@ Options:
                     iframe and drive them (external_api.js), e.g.
                     https://school.example.org (env SOTTO_EMBED_ORIGINS;
                     default: none, only this server's own pages)
+  --auth MODE       who may start and join meetings (docs/auth.md): open (anyone;
+                    default), create (a token to start one, guests join) or all
+                    (a token for everyone) (env SOTTO_AUTH)
+  --jwt-secret S    HS256 secret room tokens are signed with (env SOTTO_JWT_SECRET:
+                    better, not visible in the process list)
+  --jwt-jwks FILE   JWKS file of public keys for RS256/ES256 tokens (env SOTTO_JWT_JWKS)
+  --jwt-audience A  the aud tokens must carry (env SOTTO_JWT_AUDIENCE, default sotto)
+  --jwt-issuer I    the iss tokens must carry (env SOTTO_JWT_ISSUER; default: any)
   --max-sockets N   signaling sockets at once (env SOTTO_MAX_SOCKETS, default 2000)
   --max-sockets-per-address N
                     from one address; behind a reverse proxy that is the proxy
@@ -198,6 +208,11 @@ export function configFromArgs(
       'turn-ttl': { type: 'string' },
       'allowed-origins': { type: 'string' },
       'embed-origins': { type: 'string' },
+      auth: { type: 'string' },
+      'jwt-secret': { type: 'string' },
+      'jwt-jwks': { type: 'string' },
+      'jwt-audience': { type: 'string' },
+      'jwt-issuer': { type: 'string' },
       'max-sockets': { type: 'string' },
       'max-sockets-per-address': { type: 'string' },
       'max-rooms': { type: 'string' },
@@ -248,6 +263,11 @@ export function configFromArgs(
     maxRooms: number('max-rooms', 'SOTTO_MAX_ROOMS') ?? defaults.maxRooms,
     allowedOrigins: list(text('allowed-origins', 'SOTTO_ALLOWED_ORIGINS')?.value),
     embedOrigins: list(text('embed-origins', 'SOTTO_EMBED_ORIGINS')?.value),
+    auth: text('auth', 'SOTTO_AUTH')?.value ?? defaults.auth,
+    jwtSecret: text('jwt-secret', 'SOTTO_JWT_SECRET')?.value,
+    jwtJwks: text('jwt-jwks', 'SOTTO_JWT_JWKS')?.value,
+    jwtAudience: text('jwt-audience', 'SOTTO_JWT_AUDIENCE')?.value ?? defaults.jwtAudience,
+    jwtIssuer: text('jwt-issuer', 'SOTTO_JWT_ISSUER')?.value,
   });
   return { config, help: values.help === true, printConfig: values['print-config'] === true, file };
 }

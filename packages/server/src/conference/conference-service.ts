@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IceServerInfo, P2pMode } from '@sotto/protocol';
 import { strictest } from '@sotto/protocol';
+import { RoomTokens } from '../auth/room-tokens.ts';
 import { ProtocolError } from '../errors.ts';
 import type { Engine } from '../sfu/engine/engine.ts';
 import { NetworkProbe } from '../sfu/network-probe.ts';
@@ -25,6 +26,8 @@ export interface ConferenceOptions {
   p2p: P2pMode;
   turn?: TurnSettings | undefined;
   routing: RouterOptions;
+  /** Who may start and join meetings (docs/auth.md); absent: anyone, and no tokens taken. */
+  tokens?: RoomTokens | undefined;
 }
 
 /** All live rooms, by name. Rooms exist only while someone is in them; nothing is stored. */
@@ -46,9 +49,13 @@ export class ConferenceService {
   readonly #ended = noTraffic();
   #probes = 0;
 
+  /** Room tokens: who may start and join meetings, and who moderates. */
+  readonly tokens: RoomTokens;
+
   constructor(engine: Engine, options: ConferenceOptions) {
     this.#engine = engine;
     this.#options = options;
+    this.tokens = options.tokens ?? new RoomTokens({ mode: 'open', audience: 'sotto' });
   }
 
   get roomCount(): number {
@@ -116,6 +123,8 @@ export class ConferenceService {
         p2p: strictest(this.#options.p2p, p2p),
         turn: this.#options.turn,
         routing: this.#options.routing,
+        // With tokens required, only a token's moderator flag makes a moderator.
+        autoModerator: this.tokens.mode === 'open',
         onEmpty: () => {
           if (this.#rooms.get(name) === created) this.#rooms.delete(name);
           addTraffic(this.#ended, created.stats().traffic);

@@ -34,6 +34,11 @@ export interface RoomOptions {
   p2p: P2pMode;
   turn?: TurnSettings | undefined;
   routing: RouterOptions;
+  /**
+   * The first member becomes the moderator, and the earliest one when the last moderator leaves
+   * (open meetings); false when only room tokens make moderators (docs/auth.md).
+   */
+  autoModerator?: boolean;
   /** Called once the last member has left. */
   onEmpty: () => void;
 }
@@ -131,6 +136,8 @@ export class Room {
     channel: MemberChannel,
     p2p: P2pMode = 'off',
     admission: Admission = {},
+    /** A room token made this member a moderator. */
+    moderator = false,
   ): { member: Member; result: JoinResult } {
     if (this.#members.size >= this.#options.maxMembers) {
       throw new ProtocolError('room-full', `this meeting is full (${this.#options.maxMembers} participants)`);
@@ -138,7 +145,7 @@ export class Room {
     if (this.#members.size > 0) this.gate.admit(admission, Date.now());
     const resumeToken = randomBytes(16).toString('base64url');
     const member = new Member(randomBytes(9).toString('base64url'), name, channel, tokenHash(resumeToken));
-    if (this.#members.size === 0) member.role = 'moderator';
+    if (moderator || (this.#members.size === 0 && this.#options.autoModerator !== false)) member.role = 'moderator';
     const others = [...this.#members.values()].map((m) => m.info());
     this.#broadcast({ type: 'member-joined', member: member.info() });
     this.#members.set(member.id, member);
@@ -302,10 +309,13 @@ export class Room {
     member.channel.removed(reason);
     log.info({ room: this.logId, member: memberId, size: this.#members.size, reason }, 'member left');
     if (this.#members.size === 0) this.close();
-    else if (member.role === 'moderator') this.#keepAModerator();
+    else if (member.role === 'moderator' && this.#options.autoModerator !== false) this.#keepAModerator();
   }
 
-  /** A meeting never lacks a moderator: when the last one leaves, the earliest member becomes one. */
+  /**
+   * An open meeting never lacks a moderator: when the last one leaves, the earliest member
+   * becomes one. (With room tokens, only a token makes a moderator.)
+   */
   #keepAModerator(): void {
     const members = [...this.#members.values()];
     if (members.some((m) => m.role === 'moderator')) return;

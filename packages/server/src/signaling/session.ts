@@ -154,9 +154,20 @@ export class Session {
     if (message.type === 'join') {
       if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
       const p2p = message.p2p ?? 'off';
+      const tokens = this.#conference.tokens;
+      const grant = await tokens.admit(message.token, message.room, this.#conference.existingRoom(message.room) !== undefined);
+      if (this.#member) throw new ProtocolError('already-joined', 'this connection already joined a meeting');
+      // The meeting may have ended while the token was checked: starting it again needs one.
+      if (!grant) await tokens.admit(undefined, message.room, this.#conference.existingRoom(message.room) !== undefined);
       const room = this.#conference.room(message.room, message.e2ee ?? true, p2p);
       const { member, result } = this.#passwordAttempt(message.password, () =>
-        room.join(message.name, this.#channel(), p2p, { password: message.password, ticket: message.ticket }),
+        room.join(
+          grant?.name ?? message.name,
+          this.#channel(),
+          p2p,
+          { password: message.password, ticket: message.ticket },
+          grant?.moderator ?? false,
+        ),
       );
       this.#withdrawKnock();
       this.#room = room;
@@ -168,6 +179,8 @@ export class Session {
     }
     if (message.type === 'knock') {
       if (this.#member || this.#knock) throw new ProtocolError('already-joined', 'this connection already joined or knocked');
+      // Knocking is joining's first step: where everyone needs a token, so does a knock.
+      if (this.#conference.tokens.mode === 'all') await this.#conference.tokens.admit(message.token, message.room, true);
       const room = this.#conference.existingRoom(message.room);
       if (!room) throw new ProtocolError('bad-state', 'this meeting is not running: join it');
       const knockId = randomBytes(9).toString('base64url');
