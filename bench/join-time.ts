@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
-import { defaultConfig, startServer } from '@sotto/server';
 import type { Page } from 'playwright-core';
 import { joinThroughUi, launchBrowser, newPage } from '../test/support/browser.ts';
+import { startBrowserBenchServer } from './browser-bench-server.ts';
 import { median } from './process-usage.ts';
 
 /** Milliseconds from clicking Join until the page has decoded its first remote video frame. */
@@ -35,14 +34,7 @@ async function joinToFirstFrame(page: Page, url: string, name: string): Promise<
  * `runs` times with fresh pages, in one server.
  */
 export async function measureJoinTime(runs: number): Promise<{ samples: number[]; medianMs: number }> {
-  const server = await startServer({
-    ...defaultConfig(),
-    port: 0,
-    host: '127.0.0.1',
-    mediaPort: 28500,
-    publicIp: '127.0.0.1',
-    webRoot: fileURLToPath(new URL('../packages/web/dist', import.meta.url)),
-  });
+  const server = await startBrowserBenchServer(28500);
   const browser = await launchBrowser();
   const samples: number[] = [];
   try {

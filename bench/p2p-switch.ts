@@ -1,8 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import { defaultConfig, startServer } from '@sotto/server';
 import type { Page } from 'playwright-core';
 import { joinThroughUi, launchBrowser, newPage } from '../test/support/browser.ts';
 import { pathShown } from '../test/support/media-paths.ts';
+import { startBrowserBenchServer } from './browser-bench-server.ts';
 import { median } from './process-usage.ts';
 
 /**
@@ -68,15 +67,7 @@ async function waitForPath(pages: Page[], path: string): Promise<void> {
  * the new path is shown.
  */
 export async function measureSwitchGaps(switches: number): Promise<{ toBridge: number[]; toP2p: number[]; steadyP2p: number }> {
-  const server = await startServer({
-    ...defaultConfig(),
-    port: 0,
-    host: '127.0.0.1',
-    mediaPort: 28600,
-    publicIp: '127.0.0.1',
-    p2p: 'direct',
-    webRoot: fileURLToPath(new URL('../packages/web/dist', import.meta.url)),
-  });
+  const server = await startBrowserBenchServer(28600, { p2p: 'direct' });
   const browser = await launchBrowser();
   const toBridge: number[] = [];
   const toP2p: number[] = [];

@@ -1,13 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { defaultConfig, startServer } from '@sotto/server';
 import type { Browser, Page } from 'playwright-core';
 import { McAdamsDisguise } from '../packages/client/src/voice/mcadams.ts';
 import { joinThroughUi, launchBrowser, newPage } from '../test/support/browser.ts';
 import { vowel } from '../test/support/speech.ts';
+import { startBrowserBenchServer, WEB_ROOT } from './browser-bench-server.ts';
 import { cpuTimeMs, median } from './process-usage.ts';
 
-const WEB_ROOT = fileURLToPath(new URL('../packages/web/dist', import.meta.url));
 const WINDOW_S = 15;
 
 export interface PrivacyEffectsResult {
@@ -154,14 +152,7 @@ export async function measurePrivacyEffects(runs: number): Promise<PrivacyEffect
   for (let run = 0; run < runs; run++) result.voiceMsPerSecond.push(voiceCost());
   const worklet = readdirSync(`${WEB_ROOT}/assets`).find((f) => f.startsWith('voice-disguise-worklet'));
   if (!worklet) throw new Error('build the web app first (npm run build)');
-  const server = await startServer({
-    ...defaultConfig(),
-    port: 0,
-    host: '127.0.0.1',
-    mediaPort: 28600,
-    publicIp: '127.0.0.1',
-    webRoot: WEB_ROOT,
-  });
+  const server = await startBrowserBenchServer(28600);
   const marker = `--sotto-bench-sender-${process.pid}`;
   const browsers: Browser[] = [await launchBrowser([marker]), await launchBrowser()];
   try {

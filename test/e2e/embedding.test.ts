@@ -5,6 +5,7 @@ import { joinThroughUi, newPage } from '../support/browser.ts';
 import type { EmbedHost } from '../support/embed-host.ts';
 import { startEmbedHost } from '../support/embed-host.ts';
 import { useServerAndBrowser } from '../support/environment.ts';
+import { sumInboundStat } from '../support/inbound-stat.ts';
 
 // Embedding pages on fixed ports (19xxx: this file's range), so the server's allow-list can name one.
 const ALLOWED_PORT = 19_100 + Math.floor(Math.random() * 400);
@@ -15,17 +16,7 @@ const events = (page: Page) => page.evaluate(() => (window as unknown as { event
 const named = async (page: Page, name: string) => (await events(page)).filter((e) => e.name === name);
 
 /** Bo's total received audio energy from everyone (grows while someone is heard). */
-const heardEnergy = (page: Page) =>
-  page.evaluate(async () => {
-    let energy = 0;
-    for (const pc of (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs) {
-      if (pc.connectionState === 'closed') continue;
-      (await pc.getStats()).forEach((s) => {
-        if (s.type === 'inbound-rtp' && s.kind === 'audio') energy += s.totalAudioEnergy ?? 0;
-      });
-    }
-    return energy;
-  });
+const heardEnergy = (page: Page) => page.evaluate(sumInboundStat, { kind: 'audio', field: 'totalAudioEnergy' });
 
 async function energyOver(page: Page, ms: number): Promise<number> {
   const before = await heardEnergy(page);
