@@ -1,7 +1,6 @@
 import type { E2eeStatus, LocalMedia, MediaPathInfo, RemoteParticipant } from '@sotto/client';
 import { Conference, ConferenceError } from '@sotto/client';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { BadgeButton } from './badge-button.tsx';
 import { ChatPanel, useChat } from './chat-panel.tsx';
 import { AudioOutput, DevicesDialog } from './devices-dialog.tsx';
 import { useEmbedBridge } from './embed/use-embed-bridge.ts';
@@ -10,13 +9,13 @@ import { useLocalMedia } from './local-media.ts';
 import { explain } from './media-error.ts';
 import { MediaPathStatus, pathLabel } from './media-path-status.tsx';
 import { UnmuteRequest, useMeetingControls } from './meeting-controls.tsx';
-import { MoreMenu } from './more-menu.tsx';
+import { MeetingToolbar } from './meeting-toolbar.tsx';
 import { Notices, useNotices } from './notices.tsx';
 import { ParticipantsPanel } from './participants-panel.tsx';
 import { e2eeNow, effectsLabel, ipAddressNow } from './privacy-facts.ts';
 import { PrivacyDialog } from './privacy-panel.tsx';
 import { usePrivacySettings } from './privacy-settings.ts';
-import { ReactionPicker, useReactions } from './reactions.tsx';
+import { useReactions } from './reactions.tsx';
 import { ShortcutHelp, useShortcuts } from './shortcuts.tsx';
 import { Tile } from './tile.tsx';
 import { TileArea } from './tile-area.tsx';
@@ -438,55 +437,38 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
           />
         )}
         <Notices notices={notices.list} />
-        <footer class="toolbar">
-          <button type="button" class="device" aria-pressed={!!microphone} onClick={() => local.toggle('audio')}>
-            {microphone ? 'Mute' : 'Unmute'}
-          </button>
-          <button type="button" class="device" aria-pressed={!!camera} onClick={() => local.toggle('video')}>
-            {camera ? 'Stop camera' : 'Start camera'}
-          </button>
-          <button type="button" aria-pressed={!!local.screen} onClick={() => local.toggleScreen()}>
-            {local.screen ? 'Stop sharing' : 'Share screen'}
-          </button>
-          <button type="button" aria-pressed={handRaised} onClick={toggleHand}>
-            {handRaised ? 'Lower hand' : 'Raise hand'}
-          </button>
-          <ReactionPicker
-            onPick={(emoji) => {
+        <MeetingToolbar
+          microphone={!!microphone}
+          camera={!!camera}
+          sharing={!!local.screen}
+          handRaised={handRaised}
+          knocking={controls.knocking.length}
+          unread={chat.unread}
+          panel={panel}
+          chatOpen={chat.open}
+          layout={layout}
+          selfView={selfView}
+          speakingHint={local.speakingHint}
+          on={{
+            microphone: () => void local.toggle('audio'),
+            camera: () => void local.toggle('video'),
+            screen: () => void local.toggleScreen(),
+            hand: () => void toggleHand(),
+            react: (emoji) => {
               reactions.show(SELF, emoji);
               conference.current?.react(emoji).catch(() => notices.show('Your reaction could not be sent.'));
-            }}
-          />
-          <BadgeButton
-            label="People"
-            count={controls.knocking.length}
-            countLabel="waiting"
-            pressed={panel}
-            onClick={() => setPanel(!panel)}
-          />
-          <BadgeButton
-            label="Chat"
-            count={chat.unread}
-            countLabel="unread"
-            pressed={chat.open}
-            onClick={() => chat.setOpen(!chat.open)}
-          />
-          <button type="button" onClick={() => setLayout(layout === 'grid' ? 'speaker' : 'grid')}>
-            {layout === 'grid' ? 'Speaker view' : 'Grid view'}
-          </button>
-          <MoreMenu
-            selfView={selfView}
-            onSelfView={setSelfView}
-            speakingHint={local.speakingHint}
-            onSpeakingHint={local.setSpeakingHint}
-            onShortcuts={() => setHelpOpen(true)}
-            onDevices={() => setDevicesOpen(true)}
-            onPrivacy={() => setPrivacyOpen(true)}
-          />
-          <button type="button" class="danger" onClick={hangup}>
-            Leave
-          </button>
-        </footer>
+            },
+            panel: () => setPanel(!panel),
+            chat: () => chat.setOpen(!chat.open),
+            layout: () => setLayout(layout === 'grid' ? 'speaker' : 'grid'),
+            selfView: setSelfView,
+            speakingHint: local.setSpeakingHint,
+            shortcuts: () => setHelpOpen(true),
+            devices: () => setDevicesOpen(true),
+            privacy: () => setPrivacyOpen(true),
+            leave: hangup,
+          }}
+        />
       </main>
     </AudioOutput.Provider>
   );
