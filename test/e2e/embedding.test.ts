@@ -82,6 +82,16 @@ describe('the iframe API, from a page on another origin', () => {
     expect((await named(ana, 'audioMuteStatusChanged')).at(-1)?.data.muted).toBe(true);
     expect(await named(ana, 'readyToClose')).toHaveLength(0);
 
+    // What Sotto cannot do is said, not faked.
+    await ana.evaluate(() => {
+      const api = (window as unknown as { api: { executeCommand(n: string, ...a: unknown[]): void } }).api;
+      api.executeCommand('displayName', 'Someone else');
+      api.executeCommand('startRecording');
+    });
+    await expect
+      .poll(async () => (await named(ana, 'errorOccurred')).map((e) => (e.data.error as { message: string }).message))
+      .toEqual(['the display name cannot change during a meeting in Sotto', 'unsupported command: startRecording']);
+
     await ana.evaluate(() => (window as unknown as { api: { executeCommand(n: string): void } }).api.executeCommand('hangup'));
     await expect.poll(() => named(ana, 'readyToClose')).toHaveLength(1);
     await expect.poll(() => bo.locator('.tile').count()).toBe(1);

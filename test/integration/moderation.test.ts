@@ -76,7 +76,8 @@ describe('roles and moderation', () => {
     const listener = await Bot.join({ ...options, name: 'listener', audio: false });
     env.bots.push(mod, speaker, listener);
     speaker.audioLevel = 10;
-    expect(await audioFlows(listener)).toBe(true);
+    // Media connections come up in their own time after the joins.
+    await expect.poll(() => audioFlows(listener), { timeout: 10_000 }).toBe(true);
     await mod.request({ type: 'moderate', action: { type: 'mute', memberId: speaker.memberId, kind: 'audio' } });
     await speaker.waitForEvent((m) => m.type === 'moderation' && m.request === 'muted' && m.by === mod.memberId);
     await updateOf(listener, speaker.memberId, (m) => m.audioMuted);
@@ -87,7 +88,7 @@ describe('roles and moderation', () => {
     await speaker.waitForEvent((m) => m.type === 'moderation' && m.request === 'ask-unmute');
     expect(await audioFlows(listener)).toBe(false);
     await speaker.request({ type: 'mute', kind: 'audio', muted: false });
-    expect(await audioFlows(listener)).toBe(true);
+    await expect.poll(() => audioFlows(listener), { timeout: 5_000 }).toBe(true);
 
     await mod.request({ type: 'moderate', action: { type: 'mute-all', kind: 'audio' } });
     await updateOf(listener, speaker.memberId, (m) => m.audioMuted);
