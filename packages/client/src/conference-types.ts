@@ -3,6 +3,7 @@ import type { P2pMode } from '@sotto/protocol';
 import type { ChatMessage } from './app-channel.ts';
 import type { Reaction } from './app-messages.ts';
 import type { E2eeStatus } from './e2ee/e2ee-session.ts';
+import type { E2eeWorkerSource } from './e2ee/media-encryption.ts';
 import type { ConferenceError } from './errors.ts';
 import type { MediaPathInfo } from './media-path.ts';
 import type { RemoteParticipant } from './participant.ts';
@@ -32,6 +33,12 @@ export interface ConferenceOptions {
    * the server asks for one (`token-required`), and it can make us a moderator.
    */
   token?: string;
+  /**
+   * The E2EE worker, when the app provides it: its URL (an ES module worker; the package ships it
+   * as `e2ee-worker.js`), or a function that makes it. Default: the one beside the SDK, which
+   * bundlers find by themselves.
+   */
+  e2eeWorker?: E2eeWorkerSource;
 }
 
 export interface JoinOptions {

@@ -358,7 +358,7 @@ export class Conference extends Emitter<ConferenceEvents> {
     // requestJoin refused (and left) already when this browser cannot encrypt.
     const api = encodedTransformApi();
     if (!api) throw e2eeRefusal('e2ee-unsupported');
-    const session = new E2eeSession(selfId, api, (message) => signaling.request(message));
+    const session = new E2eeSession(selfId, api, (message) => signaling.request(message), this.options.e2eeWorker);
     this.#e2ee = session;
     session.on('status', (status) => this.emit('e2ee', status));
     session.on('data', (from, data, privately) => this.#messages.receive(from, data, privately));

@@ -9,6 +9,7 @@ export type { ConferenceEvents, ConferenceOptions, ConferenceState, JoinOptions 
 export type { DeviceLists, LocalMedia, LocalMediaRequest, ScreenShare } from './devices.ts';
 export { listDevices, openLocalMedia, openScreen } from './devices.ts';
 export type { E2eeState, E2eeStatus } from './e2ee/e2ee-session.ts';
+export type { E2eeWorkerSource } from './e2ee/media-encryption.ts';
 export { encodedTransformApi } from './e2ee/media-encryption.ts';
 export type { SasSymbol } from './e2ee/sas.ts';
 export type { E2eeFrameStats } from './e2ee/worker-messages.ts';

@@ -10,6 +10,8 @@ export type { BackgroundStats } from './worker-messages.ts';
 export interface BackgroundEffectOptions {
   /** Where the MediaPipe files are served (default `/mediapipe/`, on the page's origin). */
   assetsUrl?: string;
+  /** The background worker's URL, when the app serves it itself (the package ships `segmentation-worker.js`, a classic worker). */
+  workerUrl?: string | URL;
 }
 
 /** A camera with its background blurred or replaced, and how the processing keeps up. */
@@ -48,7 +50,9 @@ export function backgroundEffect(
     stats: () => latest?.stats() ?? Promise.resolve(null),
     name: backdrop.kind === 'blur' ? 'background blur' : 'background image',
     async process(input) {
-      const worker = new Worker(new URL('./segmentation-worker.ts', import.meta.url), { name: 'sotto-background' });
+      const worker = options.workerUrl
+        ? new Worker(options.workerUrl, { name: 'sotto-background' })
+        : new Worker(new URL('./segmentation-worker.ts', import.meta.url), { name: 'sotto-background' });
       const send = (message: ToBackgroundWorker, transfer: Transferable[] = []) => worker.postMessage(message, transfer);
       try {
         await new Promise<void>((resolve, reject) => {

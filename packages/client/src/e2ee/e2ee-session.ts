@@ -1,7 +1,7 @@
 import { Emitter } from '../emitter.ts';
 import type { EpochKeys, KeyAgreementEvents, MlsRequest } from './key-agreement.ts';
 import { KeyAgreement } from './key-agreement.ts';
-import type { EncodedTransformApi } from './media-encryption.ts';
+import type { E2eeWorkerSource, EncodedTransformApi } from './media-encryption.ts';
 import { MediaEncryption } from './media-encryption.ts';
 import { hiddenMembers } from './membership-rules.ts';
 import type { SasSymbol } from './sas.ts';
@@ -72,9 +72,14 @@ export class E2eeSession extends Emitter<E2eeSessionEvents> {
   #keysFailed = false;
   #failTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(selfId: string, api: EncodedTransformApi, request: (message: MlsRequest) => Promise<unknown>) {
+  constructor(
+    selfId: string,
+    api: EncodedTransformApi,
+    request: (message: MlsRequest) => Promise<unknown>,
+    worker?: E2eeWorkerSource,
+  ) {
     super();
-    this.media = new MediaEncryption(api);
+    this.media = new MediaEncryption(api, worker);
     this.media.setSendingAllowed(false);
     this.#roster = [selfId];
     this.#keys = new KeyAgreement(selfId, request);

@@ -23,6 +23,9 @@ type WithEncodedStreams = { createEncodedStreams(): EncodedStreams };
  * sender and receiver the moment they exist (a transform attached later is silently skipped and
  * media would flow in the clear), and the epoch keys handed to the worker.
  */
+/** Where the E2EE worker comes from, when the app provides it: a URL, or a function that makes it. */
+export type E2eeWorkerSource = string | URL | (() => Worker);
+
 export class MediaEncryption {
   readonly api: EncodedTransformApi;
   readonly #worker: Worker;
@@ -33,9 +36,15 @@ export class MediaEncryption {
   readonly #statsReplies = new Map<number, (stats: E2eeFrameStats) => void>();
   #nextStatsId = 1;
 
-  constructor(api: EncodedTransformApi) {
+  /** `worker`: the app's own E2EE worker, or its URL (else the one beside the SDK). */
+  constructor(api: EncodedTransformApi, worker?: E2eeWorkerSource) {
     this.api = api;
-    this.#worker = new Worker(new URL('./e2ee-worker.ts', import.meta.url), { type: 'module', name: 'sotto-e2ee' });
+    this.#worker =
+      typeof worker === 'function'
+        ? worker()
+        : worker !== undefined
+          ? new Worker(worker, { type: 'module', name: 'sotto-e2ee' })
+          : new Worker(new URL('./e2ee-worker.ts', import.meta.url), { type: 'module', name: 'sotto-e2ee' });
     this.#worker.onmessage = (event: MessageEvent<{ type: 'stats'; id: number; stats: E2eeFrameStats }>) => {
       this.#statsReplies.get(event.data.id)?.(event.data.stats);
       this.#statsReplies.delete(event.data.id);
