@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { joinThroughUi, launchBrowser, newPage } from '../support/browser.ts';
 import { useServerAndBrowser } from '../support/environment.ts';
+import { sumInboundStat } from '../support/inbound-stat.ts';
 import { formantsOf, movedFormant, pitchOf, vowel } from '../support/speech.ts';
 import { writeWav } from '../support/tone-wav.ts';
 
@@ -103,7 +104,9 @@ describe('voice disguise at the receiver, through the SFU and E2EE', () => {
     const { page: bo } = await newPage(env.browser, env.server.url);
     await joinThroughUi(bo, url, 'Bo');
     await expect.poll(() => bo.locator('.e2ee-badge').getAttribute('data-e2ee'), { timeout: 15_000 }).toBe('on');
-    await new Promise((r) => setTimeout(r, 2000));
+    await expect
+      .poll(() => bo.evaluate(sumInboundStat, { kind: 'audio', field: 'totalAudioEnergy' }), { timeout: 15_000 })
+      .toBeGreaterThan(0);
     const plain = analyse(await hear(bo, 'Ana', 2.5));
     // The receiver hears the vowel as sent (the browser's processing and Opus keep formants and pitch).
     expect(plain.f1).toBeGreaterThan(700 * 0.85);
@@ -114,7 +117,8 @@ describe('voice disguise at the receiver, through the SFU and E2EE', () => {
     await ana.getByRole('menuitem', { name: 'Privacy…' }).click();
     await ana.getByLabel('Voice disguise').selectOption('medium');
     await expect.poll(() => ana.locator('.tile[data-self] .effects').textContent()).toContain('Voice disguised');
-    await new Promise((r) => setTimeout(r, 1500));
+    // The disguised track reaches Bo when the first formant has moved at all; then it is measured.
+    await expect.poll(async () => analyse(await hear(bo, 'Ana', 1)).f1, { timeout: 20_000 }).toBeGreaterThan(plain.f1 * 1.1);
     const disguised = analyse(await hear(bo, 'Ana', 2.5));
     console.log('voice at the receiver', {
       plain,

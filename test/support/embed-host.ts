@@ -55,7 +55,9 @@ ${intruder ? `<iframe id="intruder" src="${intruder}/intruder"></iframe>` : ''}
 /** The intruder: posts commands to its sibling frame (the meeting) as if it were the embedding page. */
 const INTRUDER = `<!doctype html><html><body><script>
   window.addEventListener('message', (e) => {
-    if (e.data === 'attack') for (const frame of Array.from(parent.frames)) {
+    // By index: a cross-origin parent's frames cannot be iterated.
+    if (e.data === 'attack') for (let i = 0; i < parent.frames.length; i++) {
+      const frame = parent.frames[i];
       if (frame === window) continue;
       frame.postMessage({ sotto: 1, type: 'hello', options: {} }, '*');
       frame.postMessage({ sotto: 1, type: 'command', name: 'toggleAudio', args: [] }, '*');

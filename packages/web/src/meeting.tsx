@@ -9,6 +9,7 @@ import { useLocalMedia } from './local-media.ts';
 import { explain } from './media-error.ts';
 import { MediaPathStatus, pathLabel } from './media-path-status.tsx';
 import { UnmuteRequest, useMeetingControls } from './meeting-controls.tsx';
+import { MeetingFailed, WaitingInLobby } from './meeting-status-screens.tsx';
 import { MeetingToolbar } from './meeting-toolbar.tsx';
 import { Notices, useNotices } from './notices.tsx';
 import { ParticipantsPanel } from './participants-panel.tsx';
@@ -204,23 +205,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
     if (newestScreen) setLayout('speaker');
   }, [newestScreen]);
 
-  if (status.kind === 'failed') {
-    return (
-      <main class="centered">
-        <p class="notice error" role="alert">
-          {status.message}
-        </p>
-        <div class="row">
-          <button type="button" class="primary" onClick={() => location.reload()}>
-            Rejoin
-          </button>
-          <a class="button" href="/">
-            Home
-          </a>
-        </div>
-      </main>
-    );
-  }
+  if (status.kind === 'failed') return <MeetingFailed message={status.message} />;
 
   const [helpOpen, setHelpOpen] = useState(false);
   const handRaised = controls.self?.hand != null;
@@ -251,18 +236,7 @@ export function Meeting({ room, displayName, media, e2ee: wantE2ee, p2p, passwor
     .sort((a, b) => (a.hand ?? 0) - (b.hand ?? 0))
     .map((p) => p.id);
   const handOf = (id: string | null) => (id && handQueue.includes(id) ? handQueue.indexOf(id) + 1 : null);
-  if (status.kind === 'lobby') {
-    return (
-      <main class="centered">
-        <p class="notice" role="status" data-status="lobby">
-          Waiting for a moderator to let you in…
-        </p>
-        <button type="button" onClick={() => onLeave()}>
-          Leave
-        </button>
-      </main>
-    );
-  }
+  if (status.kind === 'lobby') return <WaitingInLobby onLeave={onLeave} />;
   // Speaker view: the pinned person, else a shared screen, else the dominant speaker (not ourselves), else the first.
   const screenKey = newestScreen ? `${newestScreen}:screen` : null;
   const focusId =
